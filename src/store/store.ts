@@ -85,3 +85,8 @@ export class StoreUnavailableError extends Error {
 export class InvalidPagePositionError extends Error {
   override readonly name = "InvalidPagePositionError";
 }
+
+/** Thrown when a write would not increase a footprint's version. */
+export class VersionConflictError extends Error {
+  override readonly name = "VersionConflictError";
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import type { ClientConfig } from "../../config/types.ts";
+import { DATA_KINDS, type DataKind, type Principal } from "../principal.ts";
+import type {
+  AuthProvider,
+  ClientCredentials,
+  RequestContext,
+  TokenRequestContext,
+  TokenResult,
+  VerifyResult,
+} from "../provider.ts";
+import { verifySecret } from "../secret-hash.ts";
+import { VerificationCache } from "../verification-cache.ts";
+import type { KeyRing } from "./keyring.ts";
+
+/** Options of the built-in OAuth2 client-credentials issuer. */
+export interface LocalIssuerOptions {
+  readonly keys: KeyRing;
+  readonly clients: readonly ClientConfig[];
+  /** Token lifetime in seconds. Default 3600. */
+  readonly tokenTtlSeconds?: number;
+  /** Fixed `iss`. Default: the request's public base URL. */
+  readonly issuer?: string;
+  /** Fixed `aud`. Default: the issuer. */
+  readonly audience?: string;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Capacity of the verification cache. Default 10,000. */
+  readonly cacheSize?: number;
+}
+
+/** Longest bearer token we look at; anything longer is refused before parsing. */
+export const MAX_TOKEN_LENGTH = 8192;
+
+/** How far in the future an `iat` may lie before the token is refused. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
+/** A hash that never matches, so that unknown client ids cost the same time as wrong secrets. */
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+function grantsOf(client: ClientConfig): ReadonlySet<DataKind> {
+  return new Set(client.grants.includes("*") ? DATA_KINDS : (client.grants as DataKind[]));
+}
+
+/**
+ * The built-in identity provider: clients from configuration (scrypt-hashed secrets), RS256 access
+ * tokens with `iss`, `sub`, `aud`, `iat`, `exp`, `jti` and `kid`.
+ */
+export class LocalIssuer implements AuthProvider {
+  readonly #keys: KeyRing;
+  readonly #clients: ReadonlyMap<string, ClientConfig>;
+  readonly #ttl: number;
+  readonly #issuer: string | undefined;
+  readonly #audience: string | undefined;
+  readonly #now: () => number;
+  readonly #cache: VerificationCache<Principal>;
+
+  constructor(options: LocalIssuerOptions) {
+    this.#keys = options.keys;
+    this.#clients = new Map(options.clients.map((c) => [c.id, c]));
+    this.#ttl = options.tokenTtlSeconds ?? 3600;
+    this.#issuer = options.issuer;
+    this.#audience = options.audience;
+    this.#now = options.now ?? Date.now;
+    this.#cache = new VerificationCache(options.cacheSize);
+  }
+
+  issuer(context: RequestContext): string {
+    return this.#issuer ?? context.publicBaseUrl;
+  }
+
+  #audienceFor(issuer: string): string {
+    return this.#audience ?? issuer;
+  }
+
+  async issueToken(credentials: ClientCredentials, context: TokenRequestContext & RequestContext): Promise<TokenResult> {
+    const client = this.#clients.get(credentials.clientId);
+    const matches = await verifySecret(credentials.clientSecret, client?.secretHash ?? DUMMY_HASH);
+    if (!client || !matches) {
+      return { ok: false, failure: { status: 400, error: "invalid_client", description: "Client authentication failed" } };
+    }
+    const issuer = this.issuer(context);
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    const key = this.#keys.current;
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
+      .setIssuer(issuer)
+      .setSubject(client.id)
+      .setAudience(this.#audienceFor(issuer))
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + this.#ttl)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+    return { ok: true, token: { access_token: jwt, token_type: "bearer", expires_in: this.#ttl } };
+  }
+
+  async verifyToken(token: string, context: RequestContext): Promise<VerifyResult> {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+      return { ok: false, failure: { reason: "invalid", detail: "token length out of bounds" } };
+    }
+    const issuer = this.issuer(context);
+    const cacheKey = `${issuer}\n${token}`;
+    const now = this.#now();
+    const cached = this.#cache.get(cacheKey, now);
+    if (cached) {
+      return cached.expired
+        ? { ok: false, failure: { reason: "expired", detail: "token has expired" } }
+        : { ok: true, principal: cached.value, expiresAt: 0 };
+    }
+    let kid: string | undefined;
+    try {
+      const header = decodeProtectedHeader(token);
+      kid = typeof header.kid === "string" ? header.kid : undefined;
+    } catch {
+      return { ok: false, failure: { reason: "invalid", detail: "token is not a JWS" } };
+    }
+    const key = kid ? this.#keys.find(kid) : undefined;
+    if (!key) return { ok: false, failure: { reason: "invalid", detail: "unknown or missing kid" } };
+    try {
+      const { payload } = await jwtVerify(token, key.publicJwk, {
+        algorithms: ["RS256"],
+        issuer,
+        audience: this.#audienceFor(issuer),
+        requiredClaims: ["sub", "exp", "iat", "jti"],
+        currentDate: new Date(now),
+        clockTolerance: 0,
+      });
+      if ((payload.iat as number) * 1000 > now + MAX_CLOCK_SKEW_MS) {
+        return { ok: false, failure: { reason: "invalid", detail: "token issued in the future" } };
+      }
+      const client = this.#clients.get(payload.sub as string);
+      if (!client) return { ok: false, failure: { reason: "invalid", detail: "client no longer exists" } };
+      const principal: Principal = {
+        subject: client.id,
+        clientId: client.id,
+        roles: client.roles ?? [],
+        grants: grantsOf(client),
+        ...(client.organizationId ? { organizationId: client.organizationId } : {}),
+      };
+      const expiresAt = (payload.exp as number) * 1000;
+      this.#cache.set(cacheKey, principal, expiresAt);
+      return { ok: true, principal, expiresAt };
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) return { ok: false, failure: { reason: "expired", detail: "token has expired" } };
+      return { ok: false, failure: { reason: "invalid", detail: e instanceof joseErrors.JOSEError ? e.code : "verification failed" } };
+    }
+  }
+
+  async jwks() {
+    return this.#keys.jwks;
+  }
+}

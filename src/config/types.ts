@@ -1,0 +1,72 @@
+import type { DataKind } from "../auth/principal.ts";
+
+/** A client of the built-in OAuth2 issuer. */
+export interface ClientConfig {
+  /** OAuth2 client id (the Basic user name). */
+  readonly id: string;
+  /** scrypt hash of the secret, as written by `ileap hash-secret` (`scrypt$N$r$p$salt$hash`). */
+  readonly secretHash: string;
+  /** Data kinds the client may read; `*` grants every kind. */
+  readonly grants: readonly (DataKind | "*")[];
+  /** Roles carried by the client's principal (e.g. `admin`). Default: none. */
+  readonly roles?: readonly string[];
+  /** Organization the client belongs to, matched against record visibility. Default: none. */
+  readonly organizationId?: string;
+}
+
+/** Everything the host needs, validated. Built by {@link loadConfig}; nothing else reads `process.env`. */
+export interface IleapConfig {
+  /** Interface to listen on. Default `0.0.0.0`. Env `ILEAP_HOST`. */
+  readonly host: string;
+  /** Port. Default 8080. Env `PORT` or `ILEAP_PORT`. */
+  readonly port: number;
+  /** Path prefix of every route, e.g. `/ileap`. Default none. Env `ILEAP_PATH_PREFIX`. */
+  readonly pathPrefix: string;
+  /** Public base URL (scheme://host[:port][/prefix]) used for discovery, issuer and links. Default: from each request. Env `ILEAP_PUBLIC_URL`. */
+  readonly publicUrl?: string;
+  /**
+   * Trust `X-Forwarded-Proto`/`-Host`: `true` from any peer, a list of proxy IP addresses, or `false`.
+   * Default false. Env `ILEAP_TRUST_PROXY` (`true`, `false` or `10.0.0.2,10.0.0.3`).
+   */
+  readonly trustProxy: boolean | readonly string[];
+  /** Refuse requests that arrived as plain HTTP (per trusted `X-Forwarded-Proto`). Default false. Env `ILEAP_REQUIRE_HTTPS`. */
+  readonly requireHttps: boolean;
+  /** Serve HTTPS with this certificate and key (PEM files). Env `ILEAP_TLS_CERT_FILE`, `ILEAP_TLS_KEY_FILE`. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Directory of the embedded store and generated keys. Default `./.ileap`. Env `ILEAP_DATA_DIR`. */
+  readonly dataDir: string;
+  /** Load the demo data and demo clients. Default false (`ileap serve --demo` sets it). Env `ILEAP_DEMO`. */
+  readonly demo: boolean;
+  /** Log level (pino). Default `info`. Env `ILEAP_LOG_LEVEL`. */
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly auth: {
+    /** Access token lifetime in seconds. Default 3600. Env `ILEAP_TOKEN_TTL_SECONDS`. */
+    readonly tokenTtlSeconds: number;
+    /** `aud` of issued tokens. Default: the issuer. Env `ILEAP_TOKEN_AUDIENCE`. */
+    readonly audience?: string;
+    /** `iss` of issued tokens. Default: the public base URL. Env `ILEAP_TOKEN_ISSUER`. */
+    readonly issuer?: string;
+    /** PEM file of the RS256 signing key. Default: generated on first start in `dataDir/keys.json`. Env `ILEAP_SIGNING_KEY_FILE`. */
+    readonly signingKeyFile?: string;
+    /** PEM file of the previous signing key, still published in the JWKS. Env `ILEAP_PREVIOUS_SIGNING_KEY_FILE`. */
+    readonly previousSigningKeyFile?: string;
+    /** Clients of the built-in issuer. Demo mode adds the three demo clients. */
+    readonly clients: readonly ClientConfig[];
+  };
+  readonly limits: {
+    /** Largest request body in bytes. Default 1 MiB. Env `ILEAP_MAX_BODY_BYTES`. */
+    readonly maxBodyBytes: number;
+    /** Longest request URL (path + query) in bytes. Default 8192. Env `ILEAP_MAX_URL_BYTES`. */
+    readonly maxUrlBytes: number;
+    /** Largest `limit` honoured; larger values are clamped. Default 1000. Env `ILEAP_MAX_PAGE_SIZE`. */
+    readonly maxPageSize: number;
+    /** Page size when the client gives no `limit`. Default 100. Env `ILEAP_DEFAULT_PAGE_SIZE`. */
+    readonly defaultPageSize: number;
+    /** Time allowed to receive request headers, ms. Default 10000. Env `ILEAP_HEADERS_TIMEOUT_MS`. */
+    readonly headersTimeoutMs: number;
+    /** Time allowed to receive a whole request, ms. Default 30000. Env `ILEAP_REQUEST_TIMEOUT_MS`. */
+    readonly requestTimeoutMs: number;
+    /** Largest total size of request headers, bytes. Default 16384. Env `ILEAP_MAX_HEADER_BYTES`. */
+    readonly maxHeaderBytes: number;
+  };
+}

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { pactError } from "../protocol/errors.ts";
+import { InvalidPagePositionError, StoreUnavailableError } from "../store/store.ts";
+import type { AppDependencies, AppEnv } from "./env.ts";
+import { accessLog } from "./middleware/access-log.ts";
+import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
+import { effectiveScheme, publicBaseUrl } from "./request-context.ts";
+import { jsonErrorResponse, oauthErrorResponse, pactErrorResponse } from "./responses.ts";
+import { discoveryRoutes } from "./routes/discovery.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { footprintRoutes } from "./routes/footprints.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { tadRoutes } from "./routes/tad.ts";
+import { tokenRoutes } from "./routes/token.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the iLEAP host (PACT v2 + iLEAP v1.0 endpoints) from its dependencies. Web-standard
+ * Request/Response: serve it with {@link startHttpServer} or call `app.request()` in tests.
+ */
+export function createApp(deps: AppDependencies): Hono<AppEnv> {
+  const { options, logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    requestId({
+      generator: (c) => {
+        const given = c.req.header("x-request-id");
+        return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      },
+    }),
+  );
+  app.use(async (c, next) => {
+    c.set("baseUrl", publicBaseUrl(c, options));
+    await next();
+  });
+  app.use(accessLog(logger));
+  app.use(async (c, next) => {
+    await next();
+    c.header("x-content-type-options", "nosniff");
+  });
+  app.use(urlLimit(options.limits.maxUrlBytes));
+  if (options.requireHttps) {
+    app.use(async (c, next) => {
+      const path = c.req.path.slice(options.pathPrefix.length);
+      if (effectiveScheme(c, options) === "https" || path === "/health" || path === "/ready") return next();
+      const message = "HTTPS is required; this request arrived over plain HTTP and was not processed";
+      return path === "/auth/token"
+        ? oauthErrorResponse(400, "invalid_request", message)
+        : pactErrorResponse(pactError("BadRequest", message));
+    });
+  }
+  app.use(requestBodyLimit(options.limits.maxBodyBytes));
+
+  const api = new Hono<AppEnv>();
+  api.route("/", healthRoutes(deps.store));
+  api.route("/", discoveryRoutes(deps.auth));
+  api.route("/", tokenRoutes(deps.auth));
+  api.route("/", footprintRoutes(deps));
+  api.route("/", eventRoutes(deps));
+  api.route("/", tadRoutes(deps));
+  app.route(options.pathPrefix || "/", api);
+
+  app.notFound((c) => jsonErrorResponse(404, "NotFound", `No route for ${c.req.method} ${c.req.path.slice(0, 200)}`));
+  app.onError((err, c) => {
+    if (err instanceof InvalidPagePositionError) {
+      return pactErrorResponse(pactError("BadRequest", "Invalid page position; follow the Link header URL unchanged"));
+    }
+    if (err instanceof StoreUnavailableError) {
+      logger.warn({ reqId: c.get("requestId"), err: err.message }, "store unavailable");
+      return jsonErrorResponse(503, "InternalError", "The data store is temporarily unavailable; retry later", {
+        "retry-after": "5",
+      });
+    }
+    logger.error({ reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } }, "unhandled error");
+    return pactErrorResponse(pactError("InternalError", `Internal error (request id ${c.get("requestId")})`));
+  });
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { Logger } from "pino";
+import type { Principal } from "../auth/principal.ts";
+import type { AuthProvider } from "../auth/provider.ts";
+import type { Store } from "../store/store.ts";
+import type { PageTokens } from "./page-token.ts";
+import type { PublicUrlOptions } from "./request-context.ts";
+
+/** Per-request values set by middleware. */
+export interface AppVariables {
+  requestId: string;
+  /** Public base URL of this request (scheme://host[:port][/prefix]). */
+  baseUrl: string;
+  /** Set by the authentication middleware on protected routes. */
+  principal: Principal;
+}
+
+export type AppEnv = { Variables: AppVariables };
+
+/** HTTP-level options (a subset of the configuration). */
+export interface HttpOptions extends PublicUrlOptions {
+  /** Refuse requests that arrived as plain HTTP. Default false. */
+  readonly requireHttps: boolean;
+  readonly limits: {
+    readonly maxBodyBytes: number;
+    readonly maxUrlBytes: number;
+    readonly maxPageSize: number;
+    readonly defaultPageSize: number;
+  };
+}
+
+/** Everything the HTTP app is built from. */
+export interface AppDependencies {
+  readonly auth: AuthProvider;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly pageTokens: PageTokens;
+  readonly options: HttpOptions;
+}

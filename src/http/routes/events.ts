@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { parseEvent } from "../../protocol/cloudevents.ts";
+import type { AppDependencies, AppEnv } from "../env.ts";
+import { authenticate } from "../middleware/authenticate.ts";
+import { pactErrorResponse } from "../responses.ts";
+
+/**
+ * `POST /2/events`: CloudEvents 1.0 (structured JSON). A valid event is persisted before we answer
+ * 200 with an empty body, so an accepted request is never lost; fulfilment is asynchronous.
+ */
+export function eventRoutes(deps: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post("/2/events", authenticate(deps.auth, "events"), async (c) => {
+    const body = await c.req.text();
+    const parsed = parseEvent(c.req.header("content-type"), body);
+    if (!parsed.ok) return pactErrorResponse(parsed.error);
+    const event = parsed.value;
+    await deps.store.recordInboundEvent({
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      body,
+      receivedFrom: c.get("principal").clientId,
+    });
+    return c.body(null, 200);
+  });
+  return app;
+}

@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { type FootprintKind, DATA_KINDS } from "../../auth/principal.ts";
+import { pactError } from "../../protocol/errors.ts";
+import { parseFootprintFilter } from "../../protocol/odata-filter.ts";
+import type { AppDependencies, AppEnv } from "../env.ts";
+import { authenticate } from "../middleware/authenticate.ts";
+import { nextLinkHeader, parseListingQuery } from "../pagination.ts";
+import { dataListBody, jsonTextResponse, pactErrorResponse } from "../responses.ts";
+import { noPermissionError } from "../status-matrix.ts";
+
+const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
+
+/** `GET /2/footprints` (ListFootprints) and `GET /2/footprints/{id}` (GetFootprint). */
+export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const guard = [
+    authenticate(deps.auth, "footprints"),
+    createMiddleware<AppEnv>(async (c, next) => {
+      if (!FOOTPRINT_KINDS.some((k) => c.get("principal").grants.has(k))) {
+        return pactErrorResponse(noPermissionError("product footprints"));
+      }
+      await next();
+    }),
+  ] as const;
+
+  app.get("/2/footprints", ...guard, async (c) => {
+    const listing = parseListingQuery(c, "footprints", deps.options, deps.pageTokens);
+    if (!listing.ok) return pactErrorResponse(listing.error);
+    const query = listing.value;
+    const filters = query.filterPairs.filter(([k]) => k === "$filter");
+    if (filters.length > 1) return pactErrorResponse(pactError("BadRequest", "$filter is given more than once"));
+    const filter = parseFootprintFilter(filters[0]?.[1] ?? "");
+    if (!filter.ok) return pactErrorResponse(filter.error);
+    const page = await deps.store.listFootprints({
+      principal: c.get("principal"),
+      filter: filter.value,
+      limit: query.pageSize,
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+    const headers: Record<string, string> = {};
+    if (page.next !== undefined) {
+      headers.link = nextLinkHeader(c.get("baseUrl"), "/2/footprints", query, deps.pageTokens.encode(query.scope, page.next));
+    }
+    return jsonTextResponse(dataListBody(page.items), 200, headers);
+  });
+
+  app.get("/2/footprints/:id", ...guard, async (c) => {
+    const id = c.req.param("id");
+    const notFound = () =>
+      pactErrorResponse(pactError("NoSuchFootprint", `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`));
+    if (id.length > 100) return notFound();
+    const doc = await deps.store.getFootprint(id, c.get("principal"));
+    return doc === undefined ? notFound() : jsonTextResponse(`{"data":${doc}}`);
+  });
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Hono } from "hono";
+import { parseTadFilter } from "../../protocol/tad-filter.ts";
+import type { AppDependencies, AppEnv } from "../env.ts";
+import { authenticate } from "../middleware/authenticate.ts";
+import { nextLinkHeader, PAGE_TOKEN_PARAM, parseListingQuery } from "../pagination.ts";
+import { dataListBody, jsonTextResponse, pactErrorResponse } from "../responses.ts";
+import { noPermissionError } from "../status-matrix.ts";
+
+const RESERVED = new Set(["limit", PAGE_TOKEN_PARAM]);
+
+/** `GET /2/ileap/tad`: Transport Activity Data with query-pair filters (ANDed), `limit` and `Link`. */
+export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/2/ileap/tad", authenticate(deps.auth, "tad"), async (c) => {
+    const principal = c.get("principal");
+    if (!principal.grants.has("tad")) return pactErrorResponse(noPermissionError("transport activity data"));
+    const listing = parseListingQuery(c, "tad", deps.options, deps.pageTokens);
+    if (!listing.ok) return pactErrorResponse(listing.error);
+    const query = listing.value;
+    const filter = parseTadFilter(query.pairs, RESERVED);
+    if (!filter.ok) return pactErrorResponse(filter.error);
+    const page = await deps.store.listTad({
+      principal,
+      filter: filter.value,
+      limit: query.pageSize,
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+    const headers: Record<string, string> = {};
+    if (page.next !== undefined) {
+      headers.link = nextLinkHeader(c.get("baseUrl"), "/2/ileap/tad", query, deps.pageTokens.encode(query.scope, page.next));
+    }
+    return jsonTextResponse(dataListBody(page.items), 200, headers);
+  });
+  return app;
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+
+/** How to listen. */
+export interface ListenOptions {
+  /** Default `0.0.0.0`. */
+  readonly host?: string;
+  /** 0 picks a free port. Default 8080. */
+  readonly port?: number;
+  /** PEM files; when given, the port speaks TLS only and plain HTTP is never processed. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Time to receive request headers, ms. Default 10000. */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a whole request, ms. Default 30000. */
+  readonly requestTimeoutMs?: number;
+  /** Largest request header block, bytes. Default 16384. */
+  readonly maxHeaderBytes?: number;
+  /** Idle keep-alive timeout, ms. Default 5000. */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** A listening server. */
+export interface RunningHttpServer {
+  /** `http(s)://host:port` as reachable locally. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`, default 10000), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Serves a Hono app over HTTP or HTTPS with bounded header size and timeouts. */
+export async function startHttpServer(app: Hono<AppEnv>, options: ListenOptions = {}): Promise<RunningHttpServer> {
+  const serverOptions = {
+    maxHeaderSize: options.maxHeaderBytes ?? 16384,
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+  };
+  const tls = options.tls
+    ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }
+    : undefined;
+  const host = options.host ?? "0.0.0.0";
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: host,
+        port: options.port ?? 8080,
+        ...(tls
+          ? { createServer: createHttpsServer, serverOptions: { ...serverOptions, ...tls } }
+          : { createServer: createHttpServer, serverOptions }),
+      },
+      () => resolve(s as Server),
+    ) as Server;
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `${tls ? "https" : "http"}://${shownHost}:${port}`,
+    port,
+    server,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
