@@ -25,4 +25,6 @@ export function pactError(code: PactErrorCode, message: string): PactError {
 }
 
 /** Result of a pure parser: a value, or a PACT error that says what was wrong. Never thrown. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PactError };
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: PactError };

@@ -17,8 +17,18 @@ export type CollectionProperty = "productIds" | "companyIds";
 
 /** One node of a parsed `$filter`. Several top-level clauses are an `and`. */
 export type FootprintFilter =
-  | { readonly kind: "time"; readonly property: TimeProperty; readonly op: ComparisonOp; readonly epochMs: number }
-  | { readonly kind: "text"; readonly property: TextProperty; readonly op: ComparisonOp; readonly value: string }
+  | {
+      readonly kind: "time";
+      readonly property: TimeProperty;
+      readonly op: ComparisonOp;
+      readonly epochMs: number;
+    }
+  | {
+      readonly kind: "text";
+      readonly property: TextProperty;
+      readonly op: ComparisonOp;
+      readonly value: string;
+    }
   | { readonly kind: "any"; readonly property: CollectionProperty; readonly value: string }
   | { readonly kind: "and"; readonly clauses: readonly FootprintFilter[] };
 

@@ -1,0 +1,180 @@
+/**
+ * iLEAP Transport Activity Data filters (iLEAP §HTTP REST API, PROTOCOL.md §5): plain query
+ * pairs `name=value`, resolved against the leaf paths of the TAD data model. Pure; never throws.
+ */
+import { type PactError, type PactErrorCode, type Parsed, pactError } from "./errors.ts";
+import type { TadFilterClause } from "./filter-ast.ts";
+
+/**
+ * Every scalar leaf of the TAD data model as a full dotted path, array levels transparent
+ * (`energyCarriers.feedstocks.feedstock`), in schema order. Generated from
+ * `reference/ileap/schemas/tad.json` (iLEAP v1.0.0); a test recomputes it from the schema.
+ */
+export const TAD_LEAF_PATHS: readonly string[] = [
+  "activityId",
+  "consignmentIds",
+  "distance.actual",
+  "distance.gcd",
+  "distance.sfd",
+  "mass",
+  "loadFactor",
+  "emptyDistanceFactor",
+  "origin.street",
+  "origin.zip",
+  "origin.city",
+  "origin.country",
+  "origin.iata",
+  "origin.locode",
+  "origin.uic",
+  "origin.lat",
+  "origin.lng",
+  "destination.street",
+  "destination.zip",
+  "destination.city",
+  "destination.country",
+  "destination.iata",
+  "destination.locode",
+  "destination.uic",
+  "destination.lat",
+  "destination.lng",
+  "departureAt",
+  "arrivalAt",
+  "mode",
+  "packagingOrTrEqType",
+  "packagingOrTrEqAmount",
+  "energyCarriers.energyCarrier",
+  "energyCarriers.feedstocks.feedstock",
+  "energyCarriers.feedstocks.feedstockShare",
+  "energyCarriers.feedstocks.regionProvenance",
+  "energyCarriers.energyConsumption",
+  "energyCarriers.energyConsumptionUnit",
+  "energyCarriers.emissionFactorWTW",
+  "energyCarriers.emissionFactorTTW",
+  "energyCarriers.relativeShare",
+  "temperatureControl",
+];
+
+/** Most filter pairs accepted in one request (reserved parameters not counted). */
+export const MAX_TAD_FILTER_PAIRS = 20;
+/** Longest filter name accepted, in UTF-16 code units. */
+export const MAX_TAD_FILTER_NAME_LENGTH = 128;
+/** Longest filter value accepted, in UTF-16 code units. */
+export const MAX_TAD_FILTER_VALUE_LENGTH = 512;
+
+const EXAMPLE_NAMES =
+  "mode, feedstock, energyCarrier, packagingOrTrEqType, origin.country, temperatureControl";
+
+function fail(code: PactErrorCode, message: string): { readonly ok: false; readonly error: PactError } {
+  return { ok: false, error: pactError(code, message) };
+}
+
+function truncate(s: string, max = 48): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…`;
+}
+
+/** The leaf paths a filter name designates: those equal to it or ending with `.` + name. */
+export function tadPathsFor(name: string): string[] {
+  return TAD_LEAF_PATHS.filter((p) => p === name || p.endsWith(`.${name}`));
+}
+
+/**
+ * Resolves query pairs into TAD filter clauses (combined with AND by the store).
+ *
+ * Every pair whose name is not in `reserved` is a filter pair (the HTTP layer reserves `limit`
+ * and its page-state parameter). A name designates the leaf paths of {@link TAD_LEAF_PATHS} equal
+ * to it or ending with `.` + name: `feedstock` → `energyCarriers.feedstocks.feedstock`,
+ * `country` → `origin.country` and `destination.country`. Names are case-sensitive; values are
+ * lower-cased with `toLowerCase()` (comparison is case-insensitive). Repeated names give
+ * repeated clauses (all must hold).
+ *
+ * Errors: unknown name → `NotImplemented`; empty name or value, more than
+ * {@link MAX_TAD_FILTER_PAIRS} pairs, a name longer than {@link MAX_TAD_FILTER_NAME_LENGTH} or a
+ * value longer than {@link MAX_TAD_FILTER_VALUE_LENGTH} → `BadRequest`. Stops reading `pairs` at
+ * the first error. Never throws (unless iterating `pairs` itself throws).
+ */
+export function parseTadFilter(
+  pairs: Iterable<[string, string]>,
+  reserved: ReadonlySet<string>,
+): Parsed<TadFilterClause[]> {
+  const clauses: TadFilterClause[] = [];
+  for (const [name, value] of pairs) {
+    if (reserved.has(name)) continue;
+    if (clauses.length >= MAX_TAD_FILTER_PAIRS) {
+      return fail("BadRequest", `too many filter parameters; at most ${MAX_TAD_FILTER_PAIRS} are accepted`);
+    }
+    if (name.length === 0) return fail("BadRequest", "a filter parameter has an empty name");
+    if (name.length > MAX_TAD_FILTER_NAME_LENGTH) {
+      return fail(
+        "BadRequest",
+        `filter name '${truncate(name)}' is ${name.length} characters long; at most ${MAX_TAD_FILTER_NAME_LENGTH} are accepted`,
+      );
+    }
+    const paths = tadPathsFor(name);
+    if (paths.length === 0) {
+      const caseHint = TAD_LEAF_PATHS.find(
+        (p) => p.toLowerCase() === name.toLowerCase() || p.toLowerCase().endsWith(`.${name.toLowerCase()}`),
+      );
+      const hint =
+        caseHint === undefined
+          ? ""
+          : ` (names are case-sensitive: did you mean '${caseHint.split(".").slice(-name.split(".").length).join(".")}'?)`;
+      return fail(
+        "NotImplemented",
+        `filtering on '${truncate(name)}' is not supported${hint}; use a TAD field name such as ${EXAMPLE_NAMES}`,
+      );
+    }
+    if (value.length === 0) return fail("BadRequest", `filter '${truncate(name)}' has an empty value`);
+    if (value.length > MAX_TAD_FILTER_VALUE_LENGTH) {
+      return fail(
+        "BadRequest",
+        `value of filter '${truncate(name)}' is ${value.length} characters long; at most ${MAX_TAD_FILTER_VALUE_LENGTH} are accepted`,
+      );
+    }
+    clauses.push({ name, paths, value: value.toLowerCase() });
+  }
+  return { ok: true, value: clauses };
+}
+
+/** One row of the TAD filter index: a full dotted leaf path and its lower-cased value. */
+export interface TadIndexEntry {
+  readonly path: string;
+  readonly value: string;
+}
+
+/**
+ * Flattens a TAD document into index rows: one per distinct (full dotted path, lower-cased
+ * value) of every scalar leaf. Strings are lower-cased with `toLowerCase()`, finite numbers
+ * become their JSON text, booleans `true`/`false`; `null` and non-finite numbers are skipped.
+ * Array levels are transparent (`energyCarriers[0].feedstocks[1].feedstock` →
+ * `energyCarriers.feedstocks.feedstock`). All scalar leaves are indexed, also fields outside the
+ * TAD model. Iterative (no recursion), so any depth is safe; never throws.
+ */
+export function tadIndexEntries(doc: unknown): TadIndexEntry[] {
+  const entries: TadIndexEntry[] = [];
+  const seen = new Set<string>();
+  const stack: Array<{ path: string; node: unknown }> = [{ path: "", node: doc }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { path, node } = item;
+    let value: string | undefined;
+    if (typeof node === "string") value = node.toLowerCase();
+    else if (typeof node === "number") value = Number.isFinite(node) ? JSON.stringify(node) : undefined;
+    else if (typeof node === "boolean") value = node ? "true" : "false";
+    else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push({ path, node: node[i] });
+      continue;
+    } else if (typeof node === "object" && node !== null) {
+      const children = Object.entries(node);
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [key, child] = children[i]!;
+        stack.push({ path: path === "" ? key : `${path}.${key}`, node: child });
+      }
+      continue;
+    }
+    if (value === undefined || path === "") continue;
+    const key = `${path}\u0000${value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push({ path, value });
+  }
+  return entries;
+}
