@@ -41,6 +41,8 @@ export async function startHttpServer(app: Hono<AppEnv>, options: ListenOptions 
     headersTimeout: options.headersTimeoutMs ?? 10_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // How often Node enforces the two timeouts above (its default, 30 s, would let them overrun).
+    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs ?? 10_000),
   };
   const tls = options.tls
     ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }
