@@ -1,0 +1,20 @@
+// Child process of the list benchmark: the real host with demo data on a free loopback port.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { loadConfig } from "../../src/config/load.ts";
+import { createIleapServer } from "../../src/server.ts";
+
+const config = loadConfig({
+  env: { ILEAP_HOST: "127.0.0.1", PORT: "0", ILEAP_DEMO: "true", ILEAP_DATA_DIR: mkdtempSync(join(tmpdir(), "ileap-bench-")) },
+});
+// Access logs go to /dev/null-like level "silent" would skip the logging work; keep "info" to /dev/null for realism.
+const host = await createIleapServer(config, { logger: pino({ level: "info" }, pino.destination("/dev/null")) });
+const running = await host.listen();
+process.stdout.write(`${running.url}\n`);
+process.on("SIGTERM", async () => {
+  await running.close(500);
+  await host.close();
+  process.exit(0);
+});
