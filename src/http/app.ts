@@ -38,8 +38,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   });
   app.use(accessLog(logger));
   app.use(async (c, next) => {
-    await next();
     c.header("x-content-type-options", "nosniff");
+    await next();
   });
   app.use(urlLimit(options.limits.maxUrlBytes));
   if (options.requireHttps) {
@@ -48,8 +48,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       if (effectiveScheme(c, options) === "https" || path === "/health" || path === "/ready") return next();
       const message = "HTTPS is required; this request arrived over plain HTTP and was not processed";
       return path === "/auth/token"
-        ? oauthErrorResponse(400, "invalid_request", message)
-        : pactErrorResponse(pactError("BadRequest", message));
+        ? oauthErrorResponse(c, 400, "invalid_request", message)
+        : pactErrorResponse(c, pactError("BadRequest", message));
     });
   }
   app.use(requestBodyLimit(options.limits.maxBodyBytes));
@@ -63,19 +63,36 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   api.route("/", tadRoutes(deps));
   app.route(options.pathPrefix || "/", api);
 
-  app.notFound((c) => jsonErrorResponse(404, "NotFound", `No route for ${c.req.method} ${c.req.path.slice(0, 200)}`));
+  app.notFound((c) =>
+    jsonErrorResponse(c, 404, "NotFound", `No route for ${c.req.method} ${c.req.path.slice(0, 200)}`),
+  );
   app.onError((err, c) => {
     if (err instanceof InvalidPagePositionError) {
-      return pactErrorResponse(pactError("BadRequest", "Invalid page position; follow the Link header URL unchanged"));
+      return pactErrorResponse(
+        c,
+        pactError("BadRequest", "Invalid page position; follow the Link header URL unchanged"),
+      );
     }
     if (err instanceof StoreUnavailableError) {
       logger.warn({ reqId: c.get("requestId"), err: err.message }, "store unavailable");
-      return jsonErrorResponse(503, "InternalError", "The data store is temporarily unavailable; retry later", {
-        "retry-after": "5",
-      });
+      return jsonErrorResponse(
+        c,
+        503,
+        "InternalError",
+        "The data store is temporarily unavailable; retry later",
+        {
+          "retry-after": "5",
+        },
+      );
     }
-    logger.error({ reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } }, "unhandled error");
-    return pactErrorResponse(pactError("InternalError", `Internal error (request id ${c.get("requestId")})`));
+    logger.error(
+      { reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } },
+      "unhandled error",
+    );
+    return pactErrorResponse(
+      c,
+      pactError("InternalError", `Internal error (request id ${c.get("requestId")})`),
+    );
   });
   return app;
 }

@@ -38,8 +38,10 @@ export function parseListingQuery(
   const pairs = [...new URLSearchParams(q === -1 ? "" : url.slice(q + 1))];
   const limits = pairs.filter(([k]) => k === "limit");
   const tokenPairs = pairs.filter(([k]) => k === PAGE_TOKEN_PARAM);
-  if (limits.length > 1) return { ok: false, error: pactError("BadRequest", "limit is given more than once") };
-  if (tokenPairs.length > 1) return { ok: false, error: pactError("BadRequest", `${PAGE_TOKEN_PARAM} is given more than once`) };
+  if (limits.length > 1)
+    return { ok: false, error: pactError("BadRequest", "limit is given more than once") };
+  if (tokenPairs.length > 1)
+    return { ok: false, error: pactError("BadRequest", `${PAGE_TOKEN_PARAM} is given more than once`) };
   const limit = parseLimit(limits[0]?.[1], options.limits.maxPageSize);
   if (!limit.ok) return limit;
   const filterPairs = pairs.filter(([k]) => k !== "limit" && k !== PAGE_TOKEN_PARAM);
@@ -51,7 +53,10 @@ export function parseListingQuery(
     if (after === undefined) {
       return {
         ok: false,
-        error: pactError("BadRequest", `${PAGE_TOKEN_PARAM} is not valid for this listing; follow the Link header URL unchanged`),
+        error: pactError(
+          "BadRequest",
+          `${PAGE_TOKEN_PARAM} is not valid for this listing; follow the Link header URL unchanged`,
+        ),
       };
     }
   }

@@ -1,21 +1,41 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { OAuthErrorCode } from "../auth/provider.ts";
 import { PACT_ERROR_STATUS, type PactError } from "../protocol/errors.ts";
+import type { AppEnv } from "./env.ts";
+
+/**
+ * Response builders. They all go through `c.body()`, so headers prepared by middleware (request id,
+ * `X-Content-Type-Options`) are kept and @hono/node-server writes the string directly.
+ */
+type Ctx = Context<AppEnv>;
+type Status = ContentfulStatusCode;
 
 const JSON_TYPE = "application/json";
 
 /** A PACT error response (`{code, message}`, status from the code) with `Content-Type: application/json`. */
-export function pactErrorResponse(error: PactError, extraHeaders?: Record<string, string>): Response {
-  return new Response(JSON.stringify({ code: error.code, message: error.message }), {
-    status: PACT_ERROR_STATUS[error.code],
-    headers: { "content-type": JSON_TYPE, ...extraHeaders },
-  });
+export function pactErrorResponse(c: Ctx, error: PactError, extraHeaders?: Record<string, string>): Response {
+  return c.body(
+    JSON.stringify({ code: error.code, message: error.message }),
+    PACT_ERROR_STATUS[error.code] as Status,
+    {
+      "content-type": JSON_TYPE,
+      ...extraHeaders,
+    },
+  );
 }
 
-/** A JSON error body with an explicit status, for statuses outside the PACT code table (404 route, 405, 413, 414, 503). */
-export function jsonErrorResponse(status: number, code: string, message: string, extraHeaders?: Record<string, string>): Response {
-  return new Response(JSON.stringify({ code, message }), {
-    status,
-    headers: { "content-type": JSON_TYPE, ...extraHeaders },
+/** A JSON error body with an explicit status, for statuses outside the PACT code table (404 route, 413, 414, 503). */
+export function jsonErrorResponse(
+  c: Ctx,
+  status: number,
+  code: string,
+  message: string,
+  extraHeaders?: Record<string, string>,
+): Response {
+  return c.body(JSON.stringify({ code, message }), status as Status, {
+    "content-type": JSON_TYPE,
+    ...extraHeaders,
   });
 }
 
@@ -24,24 +44,22 @@ export const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" } as c
 
 /** An OAuth2 error response (RFC 6749 §5.2). */
 export function oauthErrorResponse(
+  c: Ctx,
   status: number,
   error: OAuthErrorCode,
   description: string,
   retryAfterSeconds?: number,
 ): Response {
-  return new Response(JSON.stringify({ error, error_description: description }), {
-    status,
-    headers: {
-      "content-type": JSON_TYPE,
-      ...NO_STORE,
-      ...(retryAfterSeconds !== undefined ? { "retry-after": String(retryAfterSeconds) } : {}),
-    },
+  return c.body(JSON.stringify({ error, error_description: description }), status as Status, {
+    "content-type": JSON_TYPE,
+    ...NO_STORE,
+    ...(retryAfterSeconds !== undefined ? { "retry-after": String(retryAfterSeconds) } : {}),
   });
 }
 
 /** A JSON success body from an already-serialised text. */
-export function jsonTextResponse(body: string, status = 200, extraHeaders?: Record<string, string>): Response {
-  return new Response(body, { status, headers: { "content-type": JSON_TYPE, ...extraHeaders } });
+export function jsonTextResponse(c: Ctx, body: string, extraHeaders?: Record<string, string>): Response {
+  return c.body(body, 200, { "content-type": JSON_TYPE, ...extraHeaders });
 }
 
 /** `{"data":[…]}` assembled from stored JSON texts without parsing them. */

@@ -35,7 +35,10 @@ export interface RunningHttpServer {
 }
 
 /** Serves a Hono app over HTTP or HTTPS with bounded header size and timeouts. */
-export async function startHttpServer(app: Hono<AppEnv>, options: ListenOptions = {}): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  app: Hono<AppEnv>,
+  options: ListenOptions = {},
+): Promise<RunningHttpServer> {
   const serverOptions = {
     maxHeaderSize: options.maxHeaderBytes ?? 16384,
     headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -63,7 +66,8 @@ export async function startHttpServer(app: Hono<AppEnv>, options: ListenOptions 
     s.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const shownHost =
+    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
     url: `${tls ? "https" : "http"}://${shownHost}:${port}`,
     port,

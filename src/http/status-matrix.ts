@@ -5,7 +5,9 @@ import { type PactError, pactError } from "../protocol/errors.ts";
 export type Surface = "footprints" | "events" | "tad";
 
 /** Why a request was not authenticated. */
-export type AuthFailure = { readonly kind: "missing" } | { readonly kind: "verify"; readonly failure: VerifyFailure };
+export type AuthFailure =
+  | { readonly kind: "missing" }
+  | { readonly kind: "verify"; readonly failure: VerifyFailure };
 
 /**
  * The one place that maps authentication failures to PACT errors:

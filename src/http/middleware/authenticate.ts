@@ -11,9 +11,10 @@ export function authenticate(auth: AuthProvider, surface: Surface): MiddlewareHa
   return async (c, next) => {
     const header = c.req.header("authorization");
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
-    if (token === undefined) return pactErrorResponse(authFailureError(surface, { kind: "missing" }));
+    if (token === undefined) return pactErrorResponse(c, authFailureError(surface, { kind: "missing" }));
     const result = await auth.verifyToken(token, { publicBaseUrl: c.get("baseUrl") });
-    if (!result.ok) return pactErrorResponse(authFailureError(surface, { kind: "verify", failure: result.failure }));
+    if (!result.ok)
+      return pactErrorResponse(c, authFailureError(surface, { kind: "verify", failure: result.failure }));
     c.set("principal", result.principal);
     await next();
   };

@@ -13,7 +13,7 @@ export function eventRoutes(deps: AppDependencies): Hono<AppEnv> {
   app.post("/2/events", authenticate(deps.auth, "events"), async (c) => {
     const body = await c.req.text();
     const parsed = parseEvent(c.req.header("content-type"), body);
-    if (!parsed.ok) return pactErrorResponse(parsed.error);
+    if (!parsed.ok) return pactErrorResponse(c, parsed.error);
     const event = parsed.value;
     await deps.store.recordInboundEvent({
       id: event.id,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { type FootprintKind, DATA_KINDS } from "../../auth/principal.ts";
+import { DATA_KINDS, type FootprintKind } from "../../auth/principal.ts";
 import { pactError } from "../../protocol/errors.ts";
 import { parseFootprintFilter } from "../../protocol/odata-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
@@ -18,7 +18,7 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
     authenticate(deps.auth, "footprints"),
     createMiddleware<AppEnv>(async (c, next) => {
       if (!FOOTPRINT_KINDS.some((k) => c.get("principal").grants.has(k))) {
-        return pactErrorResponse(noPermissionError("product footprints"));
+        return pactErrorResponse(c, noPermissionError("product footprints"));
       }
       await next();
     }),
@@ -26,12 +26,13 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
 
   app.get("/2/footprints", ...guard, async (c) => {
     const listing = parseListingQuery(c, "footprints", deps.options, deps.pageTokens);
-    if (!listing.ok) return pactErrorResponse(listing.error);
+    if (!listing.ok) return pactErrorResponse(c, listing.error);
     const query = listing.value;
     const filters = query.filterPairs.filter(([k]) => k === "$filter");
-    if (filters.length > 1) return pactErrorResponse(pactError("BadRequest", "$filter is given more than once"));
+    if (filters.length > 1)
+      return pactErrorResponse(c, pactError("BadRequest", "$filter is given more than once"));
     const filter = parseFootprintFilter(filters[0]?.[1] ?? "");
-    if (!filter.ok) return pactErrorResponse(filter.error);
+    if (!filter.ok) return pactErrorResponse(c, filter.error);
     const page = await deps.store.listFootprints({
       principal: c.get("principal"),
       filter: filter.value,
@@ -40,18 +41,26 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
     });
     const headers: Record<string, string> = {};
     if (page.next !== undefined) {
-      headers.link = nextLinkHeader(c.get("baseUrl"), "/2/footprints", query, deps.pageTokens.encode(query.scope, page.next));
+      headers.link = nextLinkHeader(
+        c.get("baseUrl"),
+        "/2/footprints",
+        query,
+        deps.pageTokens.encode(query.scope, page.next),
+      );
     }
-    return jsonTextResponse(dataListBody(page.items), 200, headers);
+    return jsonTextResponse(c, dataListBody(page.items), headers);
   });
 
   app.get("/2/footprints/:id", ...guard, async (c) => {
     const id = c.req.param("id");
     const notFound = () =>
-      pactErrorResponse(pactError("NoSuchFootprint", `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`));
+      pactErrorResponse(
+        c,
+        pactError("NoSuchFootprint", `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`),
+      );
     if (id.length > 100) return notFound();
     const doc = await deps.store.getFootprint(id, c.get("principal"));
-    return doc === undefined ? notFound() : jsonTextResponse(`{"data":${doc}}`);
+    return doc === undefined ? notFound() : jsonTextResponse(c, `{"data":${doc}}`);
   });
   return app;
 }

@@ -13,12 +13,13 @@ export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get("/2/ileap/tad", authenticate(deps.auth, "tad"), async (c) => {
     const principal = c.get("principal");
-    if (!principal.grants.has("tad")) return pactErrorResponse(noPermissionError("transport activity data"));
+    if (!principal.grants.has("tad"))
+      return pactErrorResponse(c, noPermissionError("transport activity data"));
     const listing = parseListingQuery(c, "tad", deps.options, deps.pageTokens);
-    if (!listing.ok) return pactErrorResponse(listing.error);
+    if (!listing.ok) return pactErrorResponse(c, listing.error);
     const query = listing.value;
     const filter = parseTadFilter(query.pairs, RESERVED);
-    if (!filter.ok) return pactErrorResponse(filter.error);
+    if (!filter.ok) return pactErrorResponse(c, filter.error);
     const page = await deps.store.listTad({
       principal,
       filter: filter.value,
@@ -27,9 +28,14 @@ export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
     });
     const headers: Record<string, string> = {};
     if (page.next !== undefined) {
-      headers.link = nextLinkHeader(c.get("baseUrl"), "/2/ileap/tad", query, deps.pageTokens.encode(query.scope, page.next));
+      headers.link = nextLinkHeader(
+        c.get("baseUrl"),
+        "/2/ileap/tad",
+        query,
+        deps.pageTokens.encode(query.scope, page.next),
+      );
     }
-    return jsonTextResponse(dataListBody(page.items), 200, headers);
+    return jsonTextResponse(c, dataListBody(page.items), headers);
   });
   return app;
 }

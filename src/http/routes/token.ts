@@ -13,20 +13,32 @@ export function tokenRoutes(auth: AuthProvider): Hono<AppEnv> {
   app.post("/auth/token", async (c) => {
     const contentType = c.req.header("content-type") ?? "";
     if (!FORM.test(contentType)) {
-      return oauthErrorResponse(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
+      return oauthErrorResponse(
+        c,
+        400,
+        "invalid_request",
+        "Content-Type must be application/x-www-form-urlencoded",
+      );
     }
     let form: URLSearchParams;
     try {
       form = new URLSearchParams(await c.req.text());
     } catch {
-      return oauthErrorResponse(400, "invalid_request", "The request body is not a readable form");
+      return oauthErrorResponse(c, 400, "invalid_request", "The request body is not a readable form");
     }
     const credentials = parseBasicCredentials(c.req.header("authorization"));
-    if (!credentials.ok) return oauthErrorResponse(400, "invalid_request", credentials.description);
+    if (!credentials.ok) return oauthErrorResponse(c, 400, "invalid_request", credentials.description);
     const grantType = form.get("grant_type");
-    if (grantType === null) return oauthErrorResponse(400, "unsupported_grant_type", "grant_type is required; use client_credentials");
+    if (grantType === null)
+      return oauthErrorResponse(
+        c,
+        400,
+        "unsupported_grant_type",
+        "grant_type is required; use client_credentials",
+      );
     if (grantType !== "client_credentials") {
       return oauthErrorResponse(
+        c,
         400,
         "unsupported_grant_type",
         `grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported; use client_credentials`,
@@ -43,7 +55,7 @@ export function tokenRoutes(auth: AuthProvider): Hono<AppEnv> {
     );
     if (!result.ok) {
       const f = result.failure;
-      return oauthErrorResponse(f.status, f.error, f.description, f.retryAfterSeconds);
+      return oauthErrorResponse(c, f.status, f.error, f.description, f.retryAfterSeconds);
     }
     return c.json(result.token, 200, NO_STORE);
   });

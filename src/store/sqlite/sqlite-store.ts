@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Principal } from "../../auth/principal.ts";
+import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
 import { tadIndexEntries } from "../../protocol/tad-filter.ts";
 import {
   and,
@@ -52,9 +52,13 @@ export class SqliteStore implements Store {
   }
 
   #migrate(): void {
-    this.#db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    this.#db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    );
     const applied = new Set(
-      (this.#db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+      (this.#db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
     );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
@@ -90,7 +94,10 @@ export class SqliteStore implements Store {
       kindsSql(principal),
       visibleToSql("f", "footprint_visibility", principal),
     );
-    const row = this.#all({ text: `SELECT f.document FROM footprints f WHERE ${where.text}`, params: where.params })[0];
+    const row = this.#all({
+      text: `SELECT f.document FROM footprints f WHERE ${where.text}`,
+      params: where.params,
+    })[0];
     return row ? (row.document as string) : undefined;
   }
 
@@ -239,8 +246,11 @@ export class SqliteStore implements Store {
 function kindsSql(principal: Principal): Sql {
   const kinds = [...principal.grants].filter((k) => k !== "tad");
   if (kinds.length === 0) return { text: "1 = 0", params: [] };
+  if (kinds.length === FOOTPRINT_KIND_COUNT) return { text: "1 = 1", params: [] };
   return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
 }
+
+const FOOTPRINT_KIND_COUNT = DATA_KINDS.length - 1;
 
 function page(rows: Row[], limit: number, position: (row: Row) => string): Page {
   const items = rows.slice(0, limit);
@@ -254,7 +264,10 @@ function page(rows: Row[], limit: number, position: (row: Row) => string): Page 
 function wrap(e: unknown): Error {
   if (e instanceof InvalidPagePositionError || e instanceof VersionConflictError) return e;
   const code = (e as { code?: string }).code ?? "";
-  if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code) || (e as Error).message?.includes("not open")) {
+  if (
+    /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code) ||
+    (e as Error).message?.includes("not open")
+  ) {
     return new StoreUnavailableError(`embedded store unavailable (${code || (e as Error).message})`);
   }
   return e instanceof Error ? e : new Error(String(e));
