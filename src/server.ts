@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Hono } from "hono";
 import pino, { type Logger } from "pino";
-import { loadKeyRing } from "./auth/local/keyring.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
+import { loadKeyRing } from "./auth/local/keyring.ts";
 import type { AuthProvider } from "./auth/provider.ts";
 import { hashSecret } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
@@ -54,19 +54,34 @@ function readOrCreateSecretFile(file: string, bytes: number): Buffer {
 
 async function demoClientConfigs(): Promise<ClientConfig[]> {
   return Promise.all(
-    DEMO_CLIENTS.map(async (c) => ({ id: c.id, secretHash: await hashSecret(c.secret), grants: c.grants, roles: [] })),
+    DEMO_CLIENTS.map(async (c) => ({
+      id: c.id,
+      secretHash: await hashSecret(c.secret),
+      grants: c.grants,
+      roles: [],
+    })),
   );
 }
 
 /** Loads the demo data into an empty store (a store that already holds footprints is left alone). */
 export async function seedDemoData(store: Store): Promise<boolean> {
   const probe = await store.listFootprints({
-    principal: { subject: "seed", clientId: "seed", roles: [], grants: new Set(["pcf", "shipment-footprint", "toc", "hoc"]) },
+    principal: {
+      subject: "seed",
+      clientId: "seed",
+      roles: [],
+      grants: new Set(["pcf", "shipment-footprint", "toc", "hoc"]),
+    },
     filter: null,
     limit: 1,
   });
   if (probe.items.length > 0) return false;
-  await store.putFootprints(demoFootprints().map((f) => ({ document: f.document as unknown as Record<string, unknown>, kind: f.kind })));
+  await store.putFootprints(
+    demoFootprints().map((f) => ({
+      document: f.document as unknown as Record<string, unknown>,
+      kind: f.kind,
+    })),
+  );
   await store.putTad(demoTad().map((t) => ({ document: t as unknown as Record<string, unknown> })));
   return true;
 }
@@ -75,7 +90,10 @@ export async function seedDemoData(store: Store): Promise<boolean> {
  * The composition root: builds the store, the auth provider and the app from a validated
  * configuration. Nothing below this reads the environment.
  */
-export async function createIleapServer(config: IleapConfig, overrides: ServerOverrides = {}): Promise<IleapServer> {
+export async function createIleapServer(
+  config: IleapConfig,
+  overrides: ServerOverrides = {},
+): Promise<IleapServer> {
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: "ileap-ts" } });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -16,5 +16,7 @@ const server = createServer((req, res) => {
   }
   res.writeHead(200, route.headers).end(route.body);
 });
-server.listen(0, "127.0.0.1", () => process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`),
+);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

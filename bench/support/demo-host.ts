@@ -7,10 +7,17 @@ import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 
 const config = loadConfig({
-  env: { ILEAP_HOST: "127.0.0.1", PORT: "0", ILEAP_DEMO: "true", ILEAP_DATA_DIR: mkdtempSync(join(tmpdir(), "ileap-bench-")) },
+  env: {
+    ILEAP_HOST: "127.0.0.1",
+    PORT: "0",
+    ILEAP_DEMO: "true",
+    ILEAP_DATA_DIR: mkdtempSync(join(tmpdir(), "ileap-bench-")),
+  },
 });
 // Access logs go to /dev/null-like level "silent" would skip the logging work; keep "info" to /dev/null for realism.
-const host = await createIleapServer(config, { logger: pino({ level: "info" }, pino.destination("/dev/null")) });
+const host = await createIleapServer(config, {
+  logger: pino({ level: "info" }, pino.destination("/dev/null")),
+});
 const running = await host.listen();
 process.stdout.write(`${running.url}\n`);
 process.on("SIGTERM", async () => {

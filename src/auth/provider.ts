@@ -25,12 +25,16 @@ export interface TokenFailure {
   readonly retryAfterSeconds?: number;
 }
 
-export type TokenResult = { readonly ok: true; readonly token: TokenResponse } | { readonly ok: false; readonly failure: TokenFailure };
+export type TokenResult =
+  | { readonly ok: true; readonly token: TokenResponse }
+  | { readonly ok: false; readonly failure: TokenFailure };
 
 /** Why a bearer token was refused: `expired` only when the signature and claims verified but `exp` passed. */
 export type VerifyFailure = { readonly reason: "invalid" | "expired"; readonly detail: string };
 
-export type VerifyResult = { readonly ok: true; readonly principal: Principal; readonly expiresAt: number } | { readonly ok: false; readonly failure: VerifyFailure };
+export type VerifyResult =
+  | { readonly ok: true; readonly principal: Principal; readonly expiresAt: number }
+  | { readonly ok: false; readonly failure: VerifyFailure };
 
 /** Client credentials as decoded from HTTP Basic (RFC 6749 §2.3.1). */
 export interface ClientCredentials {
@@ -55,7 +59,10 @@ export interface TokenRequestContext {
  */
 export interface AuthProvider {
   /** Issues an access token for client credentials (client-credentials grant). */
-  issueToken(credentials: ClientCredentials, context: TokenRequestContext & RequestContext): Promise<TokenResult>;
+  issueToken(
+    credentials: ClientCredentials,
+    context: TokenRequestContext & RequestContext,
+  ): Promise<TokenResult>;
   /** Verifies a bearer token into a principal or a typed failure. Never throws for bad tokens. */
   verifyToken(token: string, context: RequestContext): Promise<VerifyResult>;
   /** Public JWKS of the keys that sign the tokens this provider accepts. */

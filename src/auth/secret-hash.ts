@@ -22,7 +22,9 @@ function derive(secret: string, salt: Buffer, params: ScryptParams): Promise<Buf
 export async function hashSecret(secret: string, params: ScryptParams = DEFAULT_PARAMS): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, params);
-  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join(
+    "$",
+  );
 }
 
 /** Checks a secret against a {@link hashSecret} hash in constant time. A malformed hash never matches. */

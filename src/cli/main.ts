@@ -4,12 +4,16 @@ import { rotateKeyRing } from "../auth/local/keyring.ts";
 import { hashSecret } from "../auth/secret-hash.ts";
 import { serveCommand } from "./serve.ts";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** Builds the `ileap` command line. */
@@ -30,7 +34,10 @@ export function buildCli(): Command {
     .option("--tls-key <file>", "TLS private key (PEM)")
     .option("--path-prefix <prefix>", "route prefix, e.g. /ileap")
     .option("--public-url <url>", "public base URL used in discovery and Link headers")
-    .addHelpText("after", "\nExamples:\n  $ ileap serve --demo\n  $ ileap serve --config ileap.yaml --tls-cert cert.pem --tls-key key.pem")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ ileap serve --demo\n  $ ileap serve --config ileap.yaml --tls-cert cert.pem --tls-key key.pem",
+    )
     .action((flags) => serveCommand(flags, process.env));
 
   program
@@ -55,7 +62,9 @@ export function buildCli(): Command {
     .option("--data-dir <dir>", "data directory", process.env.ILEAP_DATA_DIR ?? "./.ileap")
     .action(async (flags: { dataDir: string }) => {
       const ring = await rotateKeyRing(flags.dataDir);
-      process.stdout.write(`new signing key ${ring.current.kid}${ring.previous ? ` (previous ${ring.previous.kid})` : ""}\n`);
+      process.stdout.write(
+        `new signing key ${ring.current.kid}${ring.previous ? ` (previous ${ring.previous.kid})` : ""}\n`,
+      );
     });
 
   program

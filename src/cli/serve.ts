@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "../config/load.ts";
 import { DEMO_CLIENTS } from "../config/demo-clients.ts";
+import { ConfigError, loadConfig } from "../config/load.ts";
 import { createIleapServer } from "../server.ts";
 
 /** Flags of `ileap serve`. */
@@ -44,7 +44,10 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
   const host = await createIleapServer(config);
   const running = await host.listen();
   const base = `${config.publicUrl ?? `${running.url}${config.pathPrefix}`}`;
-  host.logger.info({ url: base, dataDir: config.dataDir, demo: config.demo, tls: Boolean(config.tls) }, "iLEAP host listening");
+  host.logger.info(
+    { url: base, dataDir: config.dataDir, demo: config.demo, tls: Boolean(config.tls) },
+    "iLEAP host listening",
+  );
   if (!config.tls) {
     host.logger.warn(
       config.requireHttps

@@ -34,7 +34,11 @@ const SETTINGS: readonly Setting[] = [
   {
     path: ["pathPrefix"],
     env: ["ILEAP_PATH_PREFIX"],
-    kind: { type: "string", pattern: /^(\/[A-Za-z0-9._~-]+)*$/, expected: "a path such as /ileap (no trailing slash)" },
+    kind: {
+      type: "string",
+      pattern: /^(\/[A-Za-z0-9._~-]+)*$/,
+      expected: "a path such as /ileap (no trailing slash)",
+    },
     default: "",
   },
   { path: ["publicUrl"], env: ["ILEAP_PUBLIC_URL"], kind: { type: "url" } },
@@ -53,7 +57,12 @@ const SETTINGS: readonly Setting[] = [
   { path: ["tls", "keyFile"], env: ["ILEAP_TLS_KEY_FILE"], kind: { type: "string" } },
   { path: ["dataDir"], env: ["ILEAP_DATA_DIR"], kind: { type: "string" }, default: "./.ileap" },
   { path: ["demo"], env: ["ILEAP_DEMO"], kind: { type: "bool" }, default: false },
-  { path: ["logLevel"], env: ["ILEAP_LOG_LEVEL"], kind: { type: "enum", values: LOG_LEVELS }, default: "info" },
+  {
+    path: ["logLevel"],
+    env: ["ILEAP_LOG_LEVEL"],
+    kind: { type: "enum", values: LOG_LEVELS },
+    default: "info",
+  },
   {
     path: ["auth", "tokenTtlSeconds"],
     env: ["ILEAP_TOKEN_TTL_SECONDS"],
@@ -63,7 +72,11 @@ const SETTINGS: readonly Setting[] = [
   { path: ["auth", "audience"], env: ["ILEAP_TOKEN_AUDIENCE"], kind: { type: "string" } },
   { path: ["auth", "issuer"], env: ["ILEAP_TOKEN_ISSUER"], kind: { type: "string" } },
   { path: ["auth", "signingKeyFile"], env: ["ILEAP_SIGNING_KEY_FILE"], kind: { type: "string" } },
-  { path: ["auth", "previousSigningKeyFile"], env: ["ILEAP_PREVIOUS_SIGNING_KEY_FILE"], kind: { type: "string" } },
+  {
+    path: ["auth", "previousSigningKeyFile"],
+    env: ["ILEAP_PREVIOUS_SIGNING_KEY_FILE"],
+    kind: { type: "string" },
+  },
   {
     path: ["limits", "maxBodyBytes"],
     env: ["ILEAP_MAX_BODY_BYTES"],
@@ -142,7 +155,12 @@ function convert(kind: Kind, raw: unknown, where: string): string | number | boo
   };
   switch (kind.type) {
     case "int": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+      const n =
+        typeof raw === "number"
+          ? raw
+          : typeof raw === "string" && /^\d+$/.test(raw.trim())
+            ? Number(raw)
+            : Number.NaN;
       if (!Number.isInteger(n) || n < kind.min || n > kind.max) fail();
       return n;
     }
@@ -178,13 +196,17 @@ function readFileConfig(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new ConfigError(`config file ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(
+      `config file ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = [".yaml", ".yml"].includes(extname(file).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config file ${file}: not valid ${extname(file) === ".json" ? "JSON" : "YAML"}: ${(e as Error).message}`);
+    throw new ConfigError(
+      `config file ${file}: not valid ${extname(file) === ".json" ? "JSON" : "YAML"}: ${(e as Error).message}`,
+    );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ConfigError(`config file ${file}: expected an object at the top level`);
@@ -195,7 +217,8 @@ function readFileConfig(file: string): Record<string, unknown> {
 function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, unknown>): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === "object" && !Array.isArray(v) && !STRUCTURED_KEYS.has(key)) flatten(v as Record<string, unknown>, key, out);
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && !STRUCTURED_KEYS.has(key))
+      flatten(v as Record<string, unknown>, key, out);
     else out.set(key, v);
   }
 }
@@ -205,11 +228,14 @@ function parseClients(raw: unknown, where: string): ClientConfig[] {
   const seen = new Set<string>();
   return raw.map((c: unknown, i) => {
     const at = `${where}[${i}]`;
-    if (c === null || typeof c !== "object") throw new ConfigError(`${at}: expected an object with id, secretHash, grants`);
+    if (c === null || typeof c !== "object")
+      throw new ConfigError(`${at}: expected an object with id, secretHash, grants`);
     const o = c as Record<string, unknown>;
     for (const k of Object.keys(o)) {
       if (!["id", "secretHash", "grants", "roles", "organizationId"].includes(k)) {
-        throw new ConfigError(`${at}.${k}: unknown key (expected id, secretHash, grants, roles, organizationId)`);
+        throw new ConfigError(
+          `${at}.${k}: unknown key (expected id, secretHash, grants, roles, organizationId)`,
+        );
       }
     }
     if (typeof o.id !== "string" || o.id === "" || o.id.includes(":")) {
@@ -218,11 +244,15 @@ function parseClients(raw: unknown, where: string): ClientConfig[] {
     if (seen.has(o.id)) throw new ConfigError(`${at}.id: duplicate client id ${JSON.stringify(o.id)}`);
     seen.add(o.id);
     if (typeof o.secretHash !== "string" || !o.secretHash.startsWith("scrypt$")) {
-      throw new ConfigError(`${at}.secretHash: expected a hash made by 'ileap hash-secret' (scrypt$…); plaintext secrets are not accepted`);
+      throw new ConfigError(
+        `${at}.secretHash: expected a hash made by 'ileap hash-secret' (scrypt$…); plaintext secrets are not accepted`,
+      );
     }
     const allowed = ["*", ...DATA_KINDS];
     if (!Array.isArray(o.grants) || o.grants.some((g) => typeof g !== "string" || !allowed.includes(g))) {
-      throw new ConfigError(`${at}.grants: expected a list of ${allowed.join(", ")}, got ${JSON.stringify(o.grants)}`);
+      throw new ConfigError(
+        `${at}.grants: expected a list of ${allowed.join(", ")}, got ${JSON.stringify(o.grants)}`,
+      );
     }
     const roles = o.roles === undefined ? [] : o.roles;
     if (!Array.isArray(roles) || roles.some((r) => typeof r !== "string")) {
@@ -260,7 +290,8 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
   if (sources.file) flatten(readFileConfig(sources.file), "", fileValues);
   const known = new Set([...SETTINGS.map((s) => s.path.join(".")), ...STRUCTURED_KEYS]);
   for (const key of fileValues.keys()) {
-    if (!known.has(key)) throw new ConfigError(`config file key '${key}': unknown (known keys: ${[...known].join(", ")})`);
+    if (!known.has(key))
+      throw new ConfigError(`config file key '${key}': unknown (known keys: ${[...known].join(", ")})`);
   }
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS) {
@@ -275,7 +306,9 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     if (value !== undefined) setPath(out, s.path, value);
   }
   const auth = (out.auth ?? {}) as Record<string, unknown>;
-  auth.clients = fileValues.has("auth.clients") ? parseClients(fileValues.get("auth.clients"), "config file key 'auth.clients'") : [];
+  auth.clients = fileValues.has("auth.clients")
+    ? parseClients(fileValues.get("auth.clients"), "config file key 'auth.clients'")
+    : [];
   out.auth = auth;
   const tls = out.tls as { certFile?: string; keyFile?: string } | undefined;
   if (tls && (!tls.certFile || !tls.keyFile)) {
@@ -284,7 +317,8 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     );
   }
   const trust = String(out.trustProxy);
-  out.trustProxy = trust === "true" ? true : trust === "false" ? false : trust.split(",").map((a) => a.trim());
+  out.trustProxy =
+    trust === "true" ? true : trust === "false" ? false : trust.split(",").map((a) => a.trim());
   const limits = out.limits as IleapConfig["limits"];
   if (limits.defaultPageSize > limits.maxPageSize) {
     throw new ConfigError(

@@ -1,10 +1,22 @@
-import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, importJWK, type JWTPayload, SignJWT } from "jose";
+import {
+  type CryptoKey,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  type JWTPayload,
+  SignJWT,
+} from "jose";
 import { loadKeyRing } from "../../src/auth/local/keyring.ts";
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
 /** Tokens an attacker could craft against a server whose data directory is `dataDir`. */
-export async function forgedTokens(dataDir: string, baseUrl: string, validToken: string): Promise<Record<string, string>> {
+export async function forgedTokens(
+  dataDir: string,
+  baseUrl: string,
+  validToken: string,
+): Promise<Record<string, string>> {
   const ring = await loadKeyRing({ dataDir });
   const kid = ring.current.kid;
   const now = Math.floor(Date.now() / 1000);
@@ -22,8 +34,12 @@ export async function forgedTokens(dataDir: string, baseUrl: string, validToken:
       .setProtectedHeader({ alg: "HS256", kid })
       .sign(new Uint8Array(Buffer.from(publicPem))),
     tamperedPayload: `${h}.${b64({ ...payload, sub: "transport_service_user", exp: now + 99999 })}.${s}`,
-    unknownKid: await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "unknown-kid" }).sign(other.privateKey),
-    otherKeyOurKid: await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid }).sign(other.privateKey),
+    unknownKid: await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "unknown-kid" })
+      .sign(other.privateKey),
+    otherKeyOurKid: await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid })
+      .sign(other.privateKey),
     wrongIssuer: await sign({ ...claims, iss: "https://evil.example" }),
     wrongAudience: await sign({ ...claims, aud: "someone-else" }),
     missingSub: await sign({ iss: baseUrl, aud: baseUrl, iat: now, exp: now + 600, jti: "x" }),
@@ -33,7 +49,9 @@ export async function forgedTokens(dataDir: string, baseUrl: string, validToken:
       .setProtectedHeader({ alg: "RS256", kid: "attacker", jwk: await exportJWK(other.publicKey) })
       .sign(other.privateKey),
     truncated: validToken.slice(0, -5),
-    expiredForged: await new SignJWT({ ...claims, exp: now - 10 }).setProtectedHeader({ alg: "RS256", kid }).sign(other.privateKey),
+    expiredForged: await new SignJWT({ ...claims, exp: now - 10 })
+      .setProtectedHeader({ alg: "RS256", kid })
+      .sign(other.privateKey),
   };
 }
 

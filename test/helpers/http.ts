@@ -1,5 +1,5 @@
-import { request as httpsRequest } from "node:https";
 import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 /** A response as the tests look at it. */
 export interface WireResponse {

@@ -51,19 +51,59 @@ describe("routes, limits and logs", () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const junk = ["'", "(", ")", "%27", "%00", "\u00e9", "eq", "and", "or", " ", "/", "any(", "$", "%2B", "''", "created", "limit", "9".repeat(30)];
+    const junk = [
+      "'",
+      "(",
+      ")",
+      "%27",
+      "%00",
+      "\u00e9",
+      "eq",
+      "and",
+      "or",
+      " ",
+      "/",
+      "any(",
+      "$",
+      "%2B",
+      "''",
+      "created",
+      "limit",
+      "9".repeat(30),
+    ];
     const pick = (k: number) => Array.from({ length: k }, () => junk[rand(junk.length)]).join("");
     const requests: { url: string; init: Parameters<typeof send>[1] }[] = [];
     for (let i = 0; i < 100; i++) {
-      requests.push({ url: `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(pick(1 + rand(12)))}`, init: { headers: { authorization: `Bearer ${token}` } } });
-      requests.push({ url: `${server.baseUrl}/2/ileap/tad?${encodeURIComponent(pick(1 + rand(3)))}=${encodeURIComponent(pick(rand(4)))}&limit=${encodeURIComponent(pick(rand(2)))}`, init: { headers: { authorization: `Bearer ${token}` } } });
+      requests.push({
+        url: `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(pick(1 + rand(12)))}`,
+        init: { headers: { authorization: `Bearer ${token}` } },
+      });
+      requests.push({
+        url: `${server.baseUrl}/2/ileap/tad?${encodeURIComponent(pick(1 + rand(3)))}=${encodeURIComponent(pick(rand(4)))}&limit=${encodeURIComponent(pick(rand(2)))}`,
+        init: { headers: { authorization: `Bearer ${token}` } },
+      });
       requests.push({
         url: `${server.baseUrl}/2/events`,
-        init: { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: `{"specversion":"1.0","id":${JSON.stringify(pick(rand(3)))},"type":${JSON.stringify(pick(2))},"data":${["null", "{}", "[]", "1", pick(2)][rand(5)]}}` },
+        init: {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: `{"specversion":"1.0","id":${JSON.stringify(pick(rand(3)))},"type":${JSON.stringify(pick(2))},"data":${["null", "{}", "[]", "1", pick(2)][rand(5)]}}`,
+        },
       });
       requests.push({
         url: `${server.baseUrl}/auth/token`,
-        init: { method: "POST", headers: { authorization: ["Basic " + Buffer.from(pick(3)).toString("base64"), "Basic " + pick(2), basic(pick(2), pick(2))][rand(3)]!, "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=${pick(rand(3))}` },
+        init: {
+          method: "POST",
+          headers: {
+            authorization: [
+              `Basic ${Buffer.from(pick(3)).toString("base64")}`,
+              `Basic ${pick(2)}`,
+              basic(pick(2), pick(2)),
+            ][rand(3)]!,
+            "content-type": "application/x-www-form-urlencoded",
+          },
+          body: `grant_type=${pick(rand(3))}`,
+        },
       });
     }
     for (const r of requests) {
@@ -77,17 +117,33 @@ describe("routes, limits and logs", () => {
   it("keeps tokens and secrets out of the logs", async () => {
     const secretToken = await getToken(server.baseUrl, "transport_service_user", "ileap");
     await getWithToken(`${server.baseUrl}/2/footprints`, secretToken);
-    await send(`${server.baseUrl}/auth/token`, { method: "POST", headers: { authorization: basic("hello", "wrong-secret-xyz"), "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" });
+    await send(`${server.baseUrl}/auth/token`, {
+      method: "POST",
+      headers: {
+        authorization: basic("hello", "wrong-secret-xyz"),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
     const text = server.logs.lines.join("\n");
     assert.ok(server.logs.lines.length > 5);
-    for (const secret of [secretToken, token, "pathfinder", "wrong-secret-xyz", secretToken.split(".")[2]!, Buffer.from("hello:pathfinder").toString("base64")]) {
+    for (const secret of [
+      secretToken,
+      token,
+      "pathfinder",
+      "wrong-secret-xyz",
+      secretToken.split(".")[2]!,
+      Buffer.from("hello:pathfinder").toString("base64"),
+    ]) {
       assert.ok(!text.includes(secret), `log contains ${secret.slice(0, 10)}…`);
     }
     assert.ok(server.logs.lines.some((l) => JSON.parse(l).clientId === "transport_service_user"));
   });
 
   it("closes a connection that never finishes its headers", async () => {
-    const slow = await startDemoServer({ env: { ILEAP_HEADERS_TIMEOUT_MS: "300", ILEAP_REQUEST_TIMEOUT_MS: "400" } });
+    const slow = await startDemoServer({
+      env: { ILEAP_HEADERS_TIMEOUT_MS: "300", ILEAP_REQUEST_TIMEOUT_MS: "400" },
+    });
     try {
       const port = Number(new URL(slow.baseUrl).port);
       const closed = await new Promise<boolean>((resolve) => {

@@ -32,17 +32,31 @@ describe("POST /2/events", () => {
   });
 
   it("accepts a request event with 200 and an empty body, and persists it before answering", async () => {
-    const res = await post(event("ProductFootprintRequest.Created.v1", { pf: { productIds: ["urn:pact:null"] }, comment: "x" }, "req-1"));
+    const res = await post(
+      event(
+        "ProductFootprintRequest.Created.v1",
+        { pf: { productIds: ["urn:pact:null"] }, comment: "x" },
+        "req-1",
+      ),
+    );
     assert.equal(res.status, 200);
     assert.equal(res.text, "");
     const db = new Database(join(server.dataDir, "ileap.sqlite"), { readonly: true });
     try {
-      const row = db.prepare("SELECT type, source, received_from FROM inbound_events WHERE event_id = ?").get("req-1") as Record<string, string>;
-      assert.deepEqual(row, { type: `${PREFIX}ProductFootprintRequest.Created.v1`, source: "https://requester.example", received_from: "hello" });
+      const row = db
+        .prepare("SELECT type, source, received_from FROM inbound_events WHERE event_id = ?")
+        .get("req-1") as Record<string, string>;
+      assert.deepEqual(row, {
+        type: `${PREFIX}ProductFootprintRequest.Created.v1`,
+        source: "https://requester.example",
+        received_from: "hello",
+      });
     } finally {
       db.close();
     }
-    const again = await post(event("ProductFootprintRequest.Created.v1", { pf: { productIds: ["urn:pact:null"] } }, "req-1"));
+    const again = await post(
+      event("ProductFootprintRequest.Created.v1", { pf: { productIds: ["urn:pact:null"] } }, "req-1"),
+    );
     assert.equal(again.status, 200, "a re-sent event is accepted idempotently");
   });
 
@@ -50,7 +64,10 @@ describe("POST /2/events", () => {
     const ok = [
       event("ProductFootprint.Published.v1", { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] }),
       event("ProductFootprintRequest.Fulfilled.v1", { requestEventId: "r", pfs: [] }),
-      event("ProductFootprintRequest.Rejected.v1", { requestEventId: "r", error: { code: "NoSuchFootprint", message: "none" } }),
+      event("ProductFootprintRequest.Rejected.v1", {
+        requestEventId: "r",
+        error: { code: "NoSuchFootprint", message: "none" },
+      }),
     ];
     for (const e of ok) assert.equal((await post(e)).status, 200, e.type);
     assert.equal((await post(ok[0], "application/json")).status, 200);
@@ -80,7 +97,10 @@ describe("POST /2/events", () => {
   });
 
   it("refuses a body over the 1 MiB limit with 413 and a JSON body", async () => {
-    const big = JSON.stringify({ ...event("ProductFootprint.Published.v1", { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] }), pad: "x".repeat(1024 * 1024) });
+    const big = JSON.stringify({
+      ...event("ProductFootprint.Published.v1", { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] }),
+      pad: "x".repeat(1024 * 1024),
+    });
     const res = await post(big);
     assert.equal(res.status, 413);
     assert.equal((res.json as { code: string }).code, "BadRequest");

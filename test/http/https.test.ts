@@ -17,7 +17,10 @@ describe("HTTPS", () => {
     assert.equal(res.status, 200);
     assert.match(String(res.headers.link), /^<https:\/\/127\.0\.0\.1:\d+\/2\/footprints\?/);
     const discovery = await send(`${server.baseUrl}/.well-known/openid-configuration`, { ca: server.ca });
-    assert.equal((discovery.json as { token_endpoint: string }).token_endpoint, `${server.baseUrl}/auth/token`);
+    assert.equal(
+      (discovery.json as { token_endpoint: string }).token_endpoint,
+      `${server.baseUrl}/auth/token`,
+    );
   });
 
   it("never processes a plain-HTTP request on the TLS port", async () => {
@@ -25,7 +28,10 @@ describe("HTTPS", () => {
     const attempts = [
       send(`${server.httpBaseUrl}/auth/token`, {
         method: "POST",
-        headers: { authorization: basic("hello", "pathfinder"), "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          authorization: basic("hello", "pathfinder"),
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: "grant_type=client_credentials",
       }),
       send(`${server.httpBaseUrl}/2/footprints`, { headers: { authorization: `Bearer ${token}` } }),
@@ -56,7 +62,10 @@ describe("behind a TLS proxy (ILEAP_REQUIRE_HTTPS, ILEAP_TRUST_PROXY) with a pat
   it("refuses requests that arrived as plain HTTP with a 4xx JSON error, never a redirect", async () => {
     const token = await send(`${server.baseUrl}/auth/token`, {
       method: "POST",
-      headers: { authorization: basic("hello", "pathfinder"), "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: basic("hello", "pathfinder"),
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     });
     assert.equal(token.status, 400);
@@ -71,18 +80,32 @@ describe("behind a TLS proxy (ILEAP_REQUIRE_HTTPS, ILEAP_TRUST_PROXY) with a pat
     assert.match(server.baseUrl, /\/ileap$/);
     const discovery = await send(`${server.baseUrl}/.well-known/openid-configuration`, { headers: viaProxy });
     assert.equal(discovery.status, 200);
-    assert.equal((discovery.json as { token_endpoint: string }).token_endpoint, "https://api.example.com/ileap/auth/token");
+    assert.equal(
+      (discovery.json as { token_endpoint: string }).token_endpoint,
+      "https://api.example.com/ileap/auth/token",
+    );
     const tokenRes = await send(`${server.baseUrl}/auth/token`, {
       method: "POST",
-      headers: { ...viaProxy, authorization: basic("hello", "pathfinder"), "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        ...viaProxy,
+        authorization: basic("hello", "pathfinder"),
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     });
     assert.equal(tokenRes.status, 200);
     const token = (tokenRes.json as { access_token: string }).access_token;
-    const list = await send(`${server.baseUrl}/2/footprints?limit=1`, { headers: { ...viaProxy, authorization: `Bearer ${token}` } });
+    const list = await send(`${server.baseUrl}/2/footprints?limit=1`, {
+      headers: { ...viaProxy, authorization: `Bearer ${token}` },
+    });
     assert.equal(list.status, 200, list.text);
-    assert.match(String(list.headers.link), /^<https:\/\/api\.example\.com\/ileap\/2\/footprints\?limit=1&pageToken=/);
-    const unprefixed = await send(`${server.baseUrl.replace(/\/ileap$/, "")}/2/footprints`, { headers: viaProxy });
+    assert.match(
+      String(list.headers.link),
+      /^<https:\/\/api\.example\.com\/ileap\/2\/footprints\?limit=1&pageToken=/,
+    );
+    const unprefixed = await send(`${server.baseUrl.replace(/\/ileap$/, "")}/2/footprints`, {
+      headers: viaProxy,
+    });
     assert.equal(unprefixed.status, 404);
   });
 });

@@ -53,7 +53,10 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
   it("paginates with absolute Link URLs that keep filters and limit, repeatably, to the end", async () => {
     const full = (await walk(`${server.baseUrl}/2/footprints`, token)).items.map((d) => d.id);
     const paged = await walk(`${server.baseUrl}/2/footprints?limit=2`, token);
-    assert.deepEqual(paged.items.map((d) => d.id), full);
+    assert.deepEqual(
+      paged.items.map((d) => d.id),
+      full,
+    );
     assert.ok(paged.pages > 2);
     assert.ok(paged.maxPage <= 2);
     const first = await getWithToken(`${server.baseUrl}/2/footprints?limit=2`, token);
@@ -65,9 +68,15 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
     assert.equal(a.text, b.text, "same link, same page");
 
     const filter = "productCategoryCpc eq '83117'";
-    const filtered = await walk(`${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(filter)}&limit=1`, token);
+    const filtered = await walk(
+      `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(filter)}&limit=1`,
+      token,
+    );
     const unpaged = await walk(`${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(filter)}`, token);
-    assert.deepEqual(filtered.items.map((d) => d.id), unpaged.items.map((d) => d.id));
+    assert.deepEqual(
+      filtered.items.map((d) => d.id),
+      unpaged.items.map((d) => d.id),
+    );
     assert.ok(filtered.items.every((d) => d.productCategoryCpc === "83117"));
     assert.ok(filtered.items.length >= 9 && filtered.items.length < full.length);
   });
@@ -79,7 +88,10 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
     const res = await getWithToken(tampered, token);
     assert.equal(res.status, 400);
     assert.equal((res.json as { code: string }).code, "BadRequest");
-    const foreign = await getWithToken(`${link}&$filter=${encodeURIComponent("productCategoryCpc eq '1'")}`, token);
+    const foreign = await getWithToken(
+      `${link}&$filter=${encodeURIComponent("productCategoryCpc eq '1'")}`,
+      token,
+    );
     assert.equal(foreign.status, 400, "a token is bound to its filter");
   });
 
@@ -93,17 +105,31 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
       assert.equal(res.status, 200, `${raw}: ${res.text}`);
       assert.ok((res.json as { data: Doc[] }).data.length > 0);
     }
-    const none = await getWithToken(`${server.baseUrl}/2/footprints?$filter=${encodeURIComponent("created gt '2999-01-01T00:00:00Z'")}`, token);
+    const none = await getWithToken(
+      `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent("created gt '2999-01-01T00:00:00Z'")}`,
+      token,
+    );
     assert.deepEqual((none.json as { data: Doc[] }).data, []);
   });
 
   it("answers unsupported filters with 400 NotImplemented and broken ones with 400 BadRequest", async () => {
-    for (const f of ["productCategoryCpc ne '1'", "created ge '2020-01-01T00:00:00Z' or created lt '2020-01-01T00:00:00Z'", "contains(productDescription,'x')", "companyName eq 'x'"]) {
-      const res = await getWithToken(`${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(f)}`, token);
+    for (const f of [
+      "productCategoryCpc ne '1'",
+      "created ge '2020-01-01T00:00:00Z' or created lt '2020-01-01T00:00:00Z'",
+      "contains(productDescription,'x')",
+      "companyName eq 'x'",
+    ]) {
+      const res = await getWithToken(
+        `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent(f)}`,
+        token,
+      );
       assert.equal(res.status, 400, f);
       assert.equal((res.json as { code: string }).code, "NotImplemented", f);
     }
-    const broken = await getWithToken(`${server.baseUrl}/2/footprints?$filter=${encodeURIComponent("created ge '2020")}`, token);
+    const broken = await getWithToken(
+      `${server.baseUrl}/2/footprints?$filter=${encodeURIComponent("created ge '2020")}`,
+      token,
+    );
     assert.equal(broken.status, 400);
     assert.equal((broken.json as { code: string }).code, "BadRequest");
   });
@@ -146,7 +172,10 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
     for (const mode of ["Road", "Rail", "Air", "Sea", "InlandWaterway"]) {
       const res = await walk(`${server.baseUrl}/2/ileap/tad?mode=${mode.toLowerCase()}&limit=3`, token);
       assert.ok(res.items.length > 0, mode);
-      assert.ok(res.items.every((t) => t.mode === mode), mode);
+      assert.ok(
+        res.items.every((t) => t.mode === mode),
+        mode,
+      );
       assert.equal(res.items.length, all.filter((t) => t.mode === mode).length, mode);
     }
     const fossil = await walk(`${server.baseUrl}/2/ileap/tad?feedstock=fossil`, token);
@@ -156,7 +185,10 @@ describe("ListFootprints, GetFootprint and TAD listings", () => {
     const country = all.find((t) => (t.origin as { country?: string }).country)!;
     const c = (country.origin as { country: string }).country;
     const byOrigin = await walk(`${server.baseUrl}/2/ileap/tad?origin.country=${c.toLowerCase()}`, token);
-    assert.ok(byOrigin.items.length > 0 && byOrigin.items.every((t) => (t.origin as { country: string }).country === c));
+    assert.ok(
+      byOrigin.items.length > 0 &&
+        byOrigin.items.every((t) => (t.origin as { country: string }).country === c),
+    );
     const both = await walk(`${server.baseUrl}/2/ileap/tad?mode=Road&feedstock=Fossil`, token);
     assert.ok(both.items.every((t) => t.mode === "Road" && /"feedstock":"Fossil"/.test(json(t))));
   });

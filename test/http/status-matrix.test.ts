@@ -29,7 +29,9 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
   before(async () => {
     server = await startDemoServer();
     valid = await getToken(server.baseUrl, "hello", "pathfinder");
-    const list = await send(`${server.baseUrl}/2/footprints?limit=1`, { headers: { authorization: `Bearer ${valid}` } });
+    const list = await send(`${server.baseUrl}/2/footprints?limit=1`, {
+      headers: { authorization: `Bearer ${valid}` },
+    });
     footprintId = (list.json as { data: { id: string }[] }).data[0]!.id;
     forged = await forgedTokens(server.dataDir, server.baseUrl, valid);
     expired = await expiredToken(server.dataDir, server.baseUrl);
@@ -37,10 +39,30 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
   after(() => server.close());
 
   const surfaces = () => [
-    { name: "ListFootprints", url: `${server.baseUrl}/2/footprints`, method: "GET", invalid: [400, "BadRequest"] as const },
-    { name: "GetFootprint", url: `${server.baseUrl}/2/footprints/${footprintId}`, method: "GET", invalid: [400, "BadRequest"] as const },
-    { name: "Events", url: `${server.baseUrl}/2/events`, method: "POST", invalid: [400, "BadRequest"] as const },
-    { name: "TAD", url: `${server.baseUrl}/2/ileap/tad`, method: "GET", invalid: [403, "AccessDenied"] as const },
+    {
+      name: "ListFootprints",
+      url: `${server.baseUrl}/2/footprints`,
+      method: "GET",
+      invalid: [400, "BadRequest"] as const,
+    },
+    {
+      name: "GetFootprint",
+      url: `${server.baseUrl}/2/footprints/${footprintId}`,
+      method: "GET",
+      invalid: [400, "BadRequest"] as const,
+    },
+    {
+      name: "Events",
+      url: `${server.baseUrl}/2/events`,
+      method: "POST",
+      invalid: [400, "BadRequest"] as const,
+    },
+    {
+      name: "TAD",
+      url: `${server.baseUrl}/2/ileap/tad`,
+      method: "GET",
+      invalid: [403, "AccessDenied"] as const,
+    },
   ];
   const call = (s: ReturnType<typeof surfaces>[number], authorization?: string) =>
     send(s.url, {
@@ -61,8 +83,18 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
 
   it("answers a missing or non-Bearer Authorization header per surface", async () => {
     for (const s of surfaces()) {
-      for (const header of [undefined, `Basic ${Buffer.from("hello:pathfinder").toString("base64")}`, "Bearer", valid]) {
-        assertPactError(await call(s, header), s.invalid[0], s.invalid[1], `${s.name} with ${header?.slice(0, 12)}`);
+      for (const header of [
+        undefined,
+        `Basic ${Buffer.from("hello:pathfinder").toString("base64")}`,
+        "Bearer",
+        valid,
+      ]) {
+        assertPactError(
+          await call(s, header),
+          s.invalid[0],
+          s.invalid[1],
+          `${s.name} with ${header?.slice(0, 12)}`,
+        );
       }
     }
   });
@@ -83,7 +115,9 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
 
   it("answers 403 AccessDenied for a valid token without permission", async () => {
     const organizer = await getToken(server.baseUrl, "transport_service_organizer", "ileap");
-    const list = await send(`${server.baseUrl}/2/footprints`, { headers: { authorization: `Bearer ${organizer}` } });
+    const list = await send(`${server.baseUrl}/2/footprints`, {
+      headers: { authorization: `Bearer ${organizer}` },
+    });
     assert.equal(list.status, 200);
     const kinds = (list.json as { data: { productIds: string[] }[] }).data.map((f) => f.productIds.join(" "));
     assert.ok(kinds.length > 0);

@@ -37,7 +37,10 @@ describe("POST /auth/token", () => {
   });
 
   it("accepts a charset parameter on the form content type", async () => {
-    const res = await token({ authorization: basic("hello", "pathfinder"), "content-type": `${FORM};charset=UTF-8` });
+    const res = await token({
+      authorization: basic("hello", "pathfinder"),
+      "content-type": `${FORM};charset=UTF-8`,
+    });
     assert.equal(res.status, 200);
   });
 
@@ -94,14 +97,22 @@ describe("POST /auth/token", () => {
     assert.equal(doc.token_endpoint, `${server.baseUrl}/auth/token`);
     assert.equal(doc.jwks_uri, `${server.baseUrl}/jwks`);
     assert.deepEqual(doc.id_token_signing_alg_values_supported, ["RS256"]);
-    const viaName = await send(`${server.baseUrl.replace("127.0.0.1", "localhost")}/.well-known/openid-configuration`);
-    assert.equal((viaName.json as { token_endpoint: string }).token_endpoint, `${server.baseUrl.replace("127.0.0.1", "localhost")}/auth/token`);
+    const viaName = await send(
+      `${server.baseUrl.replace("127.0.0.1", "localhost")}/.well-known/openid-configuration`,
+    );
+    assert.equal(
+      (viaName.json as { token_endpoint: string }).token_endpoint,
+      `${server.baseUrl.replace("127.0.0.1", "localhost")}/auth/token`,
+    );
     const jwks = (await send(`${server.baseUrl}/jwks`)).json as { keys: Record<string, unknown>[] };
     assert.equal(jwks.keys.length, 1);
     assert.equal(jwks.keys[0]?.kty, "RSA");
     assert.equal(jwks.keys[0]?.alg, "RS256");
     assert.equal(jwks.keys[0]?.d, undefined, "no private part");
     const tokenRes = await token({ authorization: basic("hello", "pathfinder"), "content-type": FORM });
-    assert.equal(decodeProtectedHeader((tokenRes.json as { access_token: string }).access_token).kid, jwks.keys[0]?.kid);
+    assert.equal(
+      decodeProtectedHeader((tokenRes.json as { access_token: string }).access_token).kid,
+      jwks.keys[0]?.kid,
+    );
   });
 });

@@ -6,8 +6,15 @@ import { parseTadFilter } from "../../src/protocol/tad-filter.ts";
 import { type FootprintRecord, type Store, VersionConflictError } from "../../src/store/store.ts";
 
 /** The behaviour every Store must have; run by each dialect's test file. */
-export function storeContract(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>): void {
-  const principal = (clientId: string, grants: DataKind[] = ["pcf", "shipment-footprint", "toc", "hoc", "tad"], organizationId?: string): Principal => ({
+export function storeContract(
+  name: string,
+  open: () => Promise<{ store: Store; dispose(): Promise<void> }>,
+): void {
+  const principal = (
+    clientId: string,
+    grants: DataKind[] = ["pcf", "shipment-footprint", "toc", "hoc", "tad"],
+    organizationId?: string,
+  ): Principal => ({
     subject: clientId,
     clientId,
     roles: [],
@@ -26,7 +33,11 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       productCategoryCpc: n % 2 ? "111" : "222",
       productIds: [`urn:test:product:${n}`],
       companyIds: [`urn:test:company:${n % 3}`],
-      pcf: { geographyCountry: n % 2 ? "DE" : "FR", referencePeriodStart: "2023-01-01T00:00:00Z", referencePeriodEnd: "2024-01-01T00:00:00Z" },
+      pcf: {
+        geographyCountry: n % 2 ? "DE" : "FR",
+        referencePeriodStart: "2023-01-01T00:00:00Z",
+        referencePeriodEnd: "2024-01-01T00:00:00Z",
+      },
       ...extra,
     },
   });
@@ -49,10 +60,41 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
         { ...footprint(13), visibility: { organizationIds: ["org_a"] } },
       ]);
       await store.putTad([
-        { document: { activityId: "a1", mode: "Road", origin: { country: "DE" }, destination: { country: "FR" }, energyCarriers: [{ energyCarrier: "Diesel", feedstocks: [{ feedstock: "Fossil" }] }] } },
-        { document: { activityId: "a2", mode: "Rail", origin: { country: "FR" }, destination: { country: "DE" } } },
-        { document: { activityId: "a3", mode: "Road", origin: { country: "NL" }, destination: { country: "BE" }, packagingOrTrEqType: "Pallet" } },
-        { document: { activityId: "a4", mode: "Sea", origin: { country: "DE" }, destination: { country: "US" } }, visibility: { clientIds: ["alice"] } },
+        {
+          document: {
+            activityId: "a1",
+            mode: "Road",
+            origin: { country: "DE" },
+            destination: { country: "FR" },
+            energyCarriers: [{ energyCarrier: "Diesel", feedstocks: [{ feedstock: "Fossil" }] }],
+          },
+        },
+        {
+          document: {
+            activityId: "a2",
+            mode: "Rail",
+            origin: { country: "FR" },
+            destination: { country: "DE" },
+          },
+        },
+        {
+          document: {
+            activityId: "a3",
+            mode: "Road",
+            origin: { country: "NL" },
+            destination: { country: "BE" },
+            packagingOrTrEqType: "Pallet",
+          },
+        },
+        {
+          document: {
+            activityId: "a4",
+            mode: "Sea",
+            origin: { country: "DE" },
+            destination: { country: "US" },
+          },
+          visibility: { clientIds: ["alice"] },
+        },
       ]);
     });
     after(() => dispose());
@@ -67,7 +109,12 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       const seen: string[] = [];
       let after: string | undefined;
       for (let i = 0; i < 20; i++) {
-        const page = await store.listFootprints({ principal: all, filter: null, limit: 3, ...(after ? { after } : {}) });
+        const page = await store.listFootprints({
+          principal: all,
+          filter: null,
+          limit: 3,
+          ...(after ? { after } : {}),
+        });
         assert.ok(page.items.length <= 3);
         seen.push(...ids(page.items));
         if (!page.next) break;
@@ -79,15 +126,27 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     });
 
     it("applies kinds and visibility", async () => {
-      const pcfOnly = await store.listFootprints({ principal: principal("x", ["pcf"]), filter: null, limit: 100 });
+      const pcfOnly = await store.listFootprints({
+        principal: principal("x", ["pcf"]),
+        filter: null,
+        limit: 100,
+      });
       assert.ok(!ids(pcfOnly.items).includes(uuid(11)));
       const alice = await store.listFootprints({ principal: principal("alice"), filter: null, limit: 100 });
       assert.ok(ids(alice.items).includes(uuid(12)));
       assert.ok(!ids(alice.items).includes(uuid(13)));
-      const org = await store.listFootprints({ principal: principal("bob", undefined, "org_a"), filter: null, limit: 100 });
+      const org = await store.listFootprints({
+        principal: principal("bob", undefined, "org_a"),
+        filter: null,
+        limit: 100,
+      });
       assert.ok(ids(org.items).includes(uuid(13)));
       assert.equal(await store.getFootprint(uuid(12), all), undefined);
-      assert.equal((await store.listFootprints({ principal: principal("t", ["tad"]), filter: null, limit: 100 })).items.length, 0);
+      assert.equal(
+        (await store.listFootprints({ principal: principal("t", ["tad"]), filter: null, limit: 100 })).items
+          .length,
+        0,
+      );
     });
 
     it("pushes every $filter construct down", async () => {
@@ -97,7 +156,10 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
         ["created ge '2024-01-05T00:00:00Z' and created lt '2024-01-07T00:00:00+00:00'", [5, 6]],
         ["productIds/any(p:(p eq 'urn:test:product:4'))", [4]],
         ["companyIds/any(c:(c eq 'urn:test:company:0'))", [3, 6, 9]],
-        ["(pcf/referencePeriodStart ge '2023-01-01T00:00:00.000Z') and (pcf/referencePeriodEnd lt '2024-01-01T00:00:00.001Z') and productCategoryCpc eq '222'", [2, 4, 6, 8, 10]],
+        [
+          "(pcf/referencePeriodStart ge '2023-01-01T00:00:00.000Z') and (pcf/referencePeriodEnd lt '2024-01-01T00:00:00.001Z') and productCategoryCpc eq '222'",
+          [2, 4, 6, 8, 10],
+        ],
         ["updated gt '2000-01-01T00:00:00Z'", []],
       ];
       for (const [text, expected] of cases) {
@@ -111,7 +173,11 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await store.putFootprints([footprint(14, { version: 2, updated: "2024-02-01T00:00:00Z" })]);
       const doc = JSON.parse((await store.getFootprint(uuid(14), all)) ?? "{}") as { version: number };
       assert.equal(doc.version, 2);
-      const listed = await store.listFootprints({ principal: all, filter: filter(`productIds/any(p:(p eq 'urn:test:product:14'))`), limit: 10 });
+      const listed = await store.listFootprints({
+        principal: all,
+        filter: filter(`productIds/any(p:(p eq 'urn:test:product:14'))`),
+        limit: 10,
+      });
       assert.equal(listed.items.length, 1);
       await assert.rejects(store.putFootprints([footprint(14, { version: 2 })]), VersionConflictError);
     });
@@ -132,14 +198,29 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       assert.deepEqual(await tad([["mode", "road"]]), ["a1", "a3"]);
       assert.deepEqual(await tad([["feedstock", "FOSSIL"]]), ["a1"]);
       assert.deepEqual(await tad([["origin.country", "de"]]), ["a1"]);
-      assert.deepEqual(await tad([["mode", "Road"], ["packagingOrTrEqType", "pallet"]]), ["a3"]);
+      assert.deepEqual(
+        await tad([
+          ["mode", "Road"],
+          ["packagingOrTrEqType", "pallet"],
+        ]),
+        ["a3"],
+      );
       assert.deepEqual(await tad([["mode", "Air"]]), []);
       assert.deepEqual(await tad([["mode", "Sea"]], principal("alice")), ["a4"]);
       assert.deepEqual(await tad([], principal("nobody", ["pcf"])), []);
     });
 
     it("replaces a TAD record by activityId and re-indexes it", async () => {
-      await store.putTad([{ document: { activityId: "a2", mode: "Air", origin: { country: "FR" }, destination: { country: "DE" } } }]);
+      await store.putTad([
+        {
+          document: {
+            activityId: "a2",
+            mode: "Air",
+            origin: { country: "FR" },
+            destination: { country: "DE" },
+          },
+        },
+      ]);
       const parsed = parseTadFilter([["mode", "air"]], new Set());
       assert.ok(parsed.ok);
       const page = await store.listTad({ principal: all, filter: parsed.value, limit: 10 });

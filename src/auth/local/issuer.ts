@@ -74,11 +74,17 @@ export class LocalIssuer implements AuthProvider {
     return this.#audience ?? issuer;
   }
 
-  async issueToken(credentials: ClientCredentials, context: TokenRequestContext & RequestContext): Promise<TokenResult> {
+  async issueToken(
+    credentials: ClientCredentials,
+    context: TokenRequestContext & RequestContext,
+  ): Promise<TokenResult> {
     const client = this.#clients.get(credentials.clientId);
     const matches = await verifySecret(credentials.clientSecret, client?.secretHash ?? DUMMY_HASH);
     if (!client || !matches) {
-      return { ok: false, failure: { status: 400, error: "invalid_client", description: "Client authentication failed" } };
+      return {
+        ok: false,
+        failure: { status: 400, error: "invalid_client", description: "Client authentication failed" },
+      };
     }
     const issuer = this.issuer(context);
     const nowSeconds = Math.floor(this.#now() / 1000);
@@ -142,8 +148,15 @@ export class LocalIssuer implements AuthProvider {
       this.#cache.set(cacheKey, principal, expiresAt);
       return { ok: true, principal, expiresAt };
     } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) return { ok: false, failure: { reason: "expired", detail: "token has expired" } };
-      return { ok: false, failure: { reason: "invalid", detail: e instanceof joseErrors.JOSEError ? e.code : "verification failed" } };
+      if (e instanceof joseErrors.JWTExpired)
+        return { ok: false, failure: { reason: "expired", detail: "token has expired" } };
+      return {
+        ok: false,
+        failure: {
+          reason: "invalid",
+          detail: e instanceof joseErrors.JOSEError ? e.code : "verification failed",
+        },
+      };
     }
   }
 

@@ -7,8 +7,8 @@ import {
   exportPKCS8,
   generateKeyPair,
   importPKCS8,
-  type JWK,
   type JSONWebKeySet,
+  type JWK,
 } from "jose";
 
 /** One RS256 signing key with its id. */
@@ -38,7 +38,9 @@ async function fromPkcs8(pem: string, source: string): Promise<SigningKey> {
   try {
     privateKey = await importPKCS8(pem, "RS256", { extractable: true });
   } catch (e) {
-    throw new SigningKeyError(`${source}: expected an RSA private key in PKCS#8 PEM (not PKCS#1): ${(e as Error).message}`);
+    throw new SigningKeyError(
+      `${source}: expected an RSA private key in PKCS#8 PEM (not PKCS#1): ${(e as Error).message}`,
+    );
   }
   const full = await exportJWK(privateKey);
   const publicJwk: JWK = { kty: "RSA", n: full.n, e: full.e };

@@ -17,15 +17,24 @@ const TIME_COLUMNS = {
   "pcf/referencePeriodEnd": "ref_period_end_ms",
 } as const;
 
-const TEXT_COLUMNS = { productCategoryCpc: "product_category_cpc", "pcf/geographyCountry": "geography_country" } as const;
+const TEXT_COLUMNS = {
+  productCategoryCpc: "product_category_cpc",
+  "pcf/geographyCountry": "geography_country",
+} as const;
 
-const COLLECTION_TABLES = { productIds: "footprint_product_ids", companyIds: "footprint_company_ids" } as const;
+const COLLECTION_TABLES = {
+  productIds: "footprint_product_ids",
+  companyIds: "footprint_company_ids",
+} as const;
 
 /** Compiles a footprint filter into a WHERE fragment over `footprints f`. */
 export function footprintFilterSql(filter: FootprintFilter): Sql {
   switch (filter.kind) {
     case "time":
-      return { text: `f.${TIME_COLUMNS[filter.property]} ${OPERATORS[filter.op]} ?`, params: [filter.epochMs] };
+      return {
+        text: `f.${TIME_COLUMNS[filter.property]} ${OPERATORS[filter.op]} ?`,
+        params: [filter.epochMs],
+      };
     case "text":
       return { text: `f.${TEXT_COLUMNS[filter.property]} ${OPERATORS[filter.op]} ?`, params: [filter.value] };
     case "any":
@@ -35,7 +44,10 @@ export function footprintFilterSql(filter: FootprintFilter): Sql {
       };
     case "and": {
       const parts = filter.clauses.map(footprintFilterSql);
-      return { text: parts.map((p) => `(${p.text})`).join(" AND ") || "1 = 1", params: parts.flatMap((p) => p.params) };
+      return {
+        text: parts.map((p) => `(${p.text})`).join(" AND ") || "1 = 1",
+        params: parts.flatMap((p) => p.params),
+      };
     }
   }
 }
@@ -107,7 +119,8 @@ function strings(value: unknown): string[] {
 export function footprintColumns(doc: Record<string, unknown>): FootprintColumns {
   const pcf = (doc.pcf ?? {}) as Record<string, unknown>;
   const created = timeMs(doc.created);
-  if (typeof doc.id !== "string" || created === null) throw new TypeError("footprint needs a string id and a created timestamp");
+  if (typeof doc.id !== "string" || created === null)
+    throw new TypeError("footprint needs a string id and a created timestamp");
   return {
     id: doc.id,
     version: typeof doc.version === "number" ? doc.version : 1,
