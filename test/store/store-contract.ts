@@ -236,5 +236,13 @@ export function storeContract(
       await store.recordInboundEvent(event);
       await store.ping();
     });
+
+    it("serves non-ASCII text as ASCII JSON escapes of the same value", async () => {
+      const record = footprint(30, { productDescription: "Kühlcontainer – Köln → Genève 🚚" });
+      await store.putFootprints([record]);
+      const text = (await store.getFootprint(uuid(30), all)) ?? "";
+      assert.match(text, /^[\x20-\x7e]*$/);
+      assert.deepEqual(JSON.parse(text), record.document);
+    });
   });
 }

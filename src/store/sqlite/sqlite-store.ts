@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
 import { tadIndexEntries } from "../../protocol/tad-filter.ts";
+import { canonicalJson } from "../canonical-json.ts";
 import {
   and,
   footprintColumns,
@@ -167,7 +168,7 @@ export class SqliteStore implements Store {
             c.refPeriodStartMs,
             c.refPeriodEndMs,
             grantees.length > 0 ? 1 : 0,
-            JSON.stringify(record.document),
+            canonicalJson(record.document),
           );
           for (const v of new Set(c.productIds)) productId.run(lastInsertRowid, v);
           for (const v of new Set(c.companyIds)) companyId.run(lastInsertRowid, v);
@@ -194,7 +195,7 @@ export class SqliteStore implements Store {
           if (typeof activityId !== "string") throw new TypeError("TAD needs a string activityId");
           const grantees = granteeKeys(record.visibility);
           const restricted = grantees.length > 0 ? 1 : 0;
-          const text = JSON.stringify(record.document);
+          const text = canonicalJson(record.document);
           const existing = find.get(activityId) as { seq: number } | undefined;
           let seq: number | bigint;
           if (existing) {
