@@ -41,6 +41,13 @@ describe("routes, limits and logs", () => {
   it("echoes a well-formed X-Request-Id and makes one otherwise", async () => {
     const given = await send(`${server.baseUrl}/health`, { headers: { "x-request-id": "abc-123" } });
     assert.equal(given.headers["x-request-id"], "abc-123");
+    const list = await send(`${server.baseUrl}/2/footprints?limit=1`, {
+      headers: { authorization: `Bearer ${token}`, "x-request-id": "list-1" },
+    });
+    assert.equal(list.headers["x-request-id"], "list-1", "kept on responses built from stored text");
+    assert.equal(list.headers["x-content-type-options"], "nosniff");
+    const denied = await send(`${server.baseUrl}/2/footprints`, { headers: { "x-request-id": "denied-1" } });
+    assert.equal(denied.headers["x-request-id"], "denied-1", "kept on error responses");
     const made = await send(`${server.baseUrl}/health`, { headers: { "x-request-id": "bad id <script>" } });
     assert.match(String(made.headers["x-request-id"]), /^[0-9a-f-]{36}$/);
   });
