@@ -1,6 +1,6 @@
 const NON_ASCII = /[\u007f-\uffff]/g;
 
-function escape(ch: string): string {
+function unicodeEscape(ch: string): string {
   return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
@@ -11,5 +11,5 @@ function escape(ch: string): string {
  * path is dominated by exactly that copying.
  */
 export function canonicalJson(document: unknown): string {
-  return JSON.stringify(document).replace(NON_ASCII, escape);
+  return JSON.stringify(document).replace(NON_ASCII, unicodeEscape);
 }
