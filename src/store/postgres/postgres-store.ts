@@ -1,0 +1,646 @@
+import pg from "pg";
+import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
+import { tadIndexEntries } from "../../protocol/tad-filter.ts";
+import { canonicalJson } from "../canonical-json.ts";
+import {
+  and,
+  footprintColumns,
+  footprintFilterSql,
+  granteeKeys,
+  type Sql,
+  tadFilterSql,
+  visibleToSql,
+} from "../sql/queries.ts";
+import { MIGRATIONS } from "../sql/schema.ts";
+import {
+  type FootprintRecord,
+  type InboundEvent,
+  InvalidPagePositionError,
+  type ListFootprintsQuery,
+  type ListTadQuery,
+  type Page,
+  type Store,
+  StoreUnavailableError,
+  type TadRecord,
+  VersionConflictError,
+} from "../store.ts";
+import { isConnectionBroken, isDeadConnection, isRetryableConflict, toStoreError } from "./errors.ts";
+import { toPgPlaceholders } from "./placeholders.ts";
+
+/** Options of the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database?…` (libpq-style URL or key/value string). */
+  readonly connectionString: string;
+  /** Most pooled connections held by this process. Default 10. */
+  readonly poolMax?: number;
+  /**
+   * Server-side `statement_timeout` of every pooled connection, in ms; a slower statement fails
+   * with {@link StoreUnavailableError}. The driver also gives up reading a reply after this time
+   * plus one second (a server that vanished without closing the socket). 0 disables both.
+   * Default 5000.
+   */
+  readonly statementTimeoutMs?: number;
+  /** Longest wait for a new connection or a free pooled one, in ms. Default 5000. */
+  readonly connectionTimeoutMs?: number;
+  /** Idle pooled connections are closed after this many ms. Default 30000. */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Apply pending migrations in {@link PostgresStore.open} (safe with several instances starting
+   * at once: an advisory lock serializes them). When false, `open()` only checks that the
+   * database schema is current and fails otherwise. Default true.
+   */
+  readonly migrate?: boolean;
+  /** `application_name` shown in `pg_stat_activity`. Default `ileap-ts`. */
+  readonly applicationName?: string;
+  /**
+   * Called with errors of idle pooled connections (e.g. the server shut down). Default: ignored;
+   * the pool drops the broken connection and opens a new one on demand.
+   */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+/** Advisory lock key (single bigint form) held while migrating: "ileap-ts" in ASCII. */
+const MIGRATION_LOCK_KEY = "7596558140635444339";
+/** First key of the two-int advisory lock namespace that serializes writers of one footprint id. */
+const FOOTPRINT_LOCK_NAMESPACE = 0x696c6561;
+/** Times a transaction is run again after a deadlock or serialization failure. */
+const CONFLICT_RETRIES = 3;
+
+/**
+ * PostgreSQL-only statements run after the shared statements of the same migration version, in the
+ * same transaction. Version 1: the columns that are ordered or range-compared (`ORDER BY f.id`,
+ * `f.id > ?`, `productCategoryCpc lt '…'`) use the byte-order collation `"C"`, so listings and
+ * comparisons behave exactly as SQLite's BINARY collation whatever the database's default locale
+ * is, and their indexes do not depend on the C library's locale data.
+ */
+const PG_MIGRATION_EXTRAS: Readonly<Record<number, readonly string[]>> = {
+  1: [
+    `ALTER TABLE footprints
+       ALTER COLUMN id TYPE TEXT COLLATE "C",
+       ALTER COLUMN product_category_cpc TYPE TEXT COLLATE "C",
+       ALTER COLUMN geography_country TYPE TEXT COLLATE "C"`,
+  ],
+};
+
+type Row = Record<string, unknown>;
+type Param = string | number | null | readonly (string | number | null)[];
+/** Runs one statement (numbered `$n` placeholders) inside the current transaction. */
+type Query = (text: string, params?: readonly Param[]) => Promise<Row[]>;
+
+/** Thrown by `open()` with `migrate: false` when the database schema is not the one this build needs. */
+export class SchemaOutOfDateError extends Error {
+  override readonly name = "SchemaOutOfDateError";
+}
+
+/**
+ * The production store: a pooled `pg` connection to PostgreSQL, the same versioned migrations and
+ * SQL as the SQLite store, batches in transactions, and availability problems (server down,
+ * restarting, overloaded, timed out) reported as {@link StoreUnavailableError}. The pool heals by
+ * itself: broken connections are dropped and new ones opened on demand once the server is back.
+ */
+export class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #options: PostgresStoreOptions;
+  /** Pooled connections that completed a call (a later failure on one may just mean it went stale). */
+  readonly #served = new WeakSet<pg.PoolClient>();
+  #opened = false;
+  #closed = false;
+
+  /** Builds the pool without connecting; call {@link open} (or use {@link PostgresStore.connect}). */
+  constructor(options: PostgresStoreOptions) {
+    this.#options = options;
+    const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+      // 0 disables both (the server's own default then applies).
+      ...(statementTimeoutMs > 0
+        ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 1000 }
+        : {}),
+      application_name: options.applicationName ?? "ileap-ts",
+      keepAlive: true,
+    });
+    // Without a listener an idle connection's error (server shutdown) would crash the process.
+    this.#pool.on("error", (error) => options.onPoolError?.(error));
+  }
+
+  /** Creates a store and opens it (migrations per `options.migrate`); closes the pool on failure. */
+  static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await store.open();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Prepares the database: applies pending migrations (or, with `migrate: false`, checks that none
+   * is pending). Rejects with {@link StoreUnavailableError} when the server cannot be reached and
+   * with {@link SchemaOutOfDateError} when the schema is behind and migrations are disabled.
+   */
+  async open(): Promise<this> {
+    if (this.#opened) return this;
+    if (this.#options.migrate ?? true) await this.migrate();
+    else {
+      const pending = await this.pendingMigrations();
+      if (pending.length > 0) {
+        throw new SchemaOutOfDateError(
+          `the database schema lacks migration(s) ${pending.join(", ")}; run \`ileap db migrate\` or enable migrations at start-up`,
+        );
+      }
+    }
+    this.#opened = true;
+    return this;
+  }
+
+  /**
+   * Applies every pending migration, each in its own transaction under an advisory lock (several
+   * instances may call this at once; each migration runs exactly once). Uses a dedicated
+   * connection without statement timeout. Resolves with the versions it applied (for
+   * `ileap db migrate`).
+   */
+  async migrate(): Promise<number[]> {
+    const client = await this.#dedicatedClient();
+    const applied: number[] = [];
+    try {
+      for (;;) {
+        await client.query("BEGIN");
+        try {
+          await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+          await client.query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+          );
+          const done = new Set(
+            (await client.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map(
+              (r) => r.version,
+            ),
+          );
+          const next = MIGRATIONS.find((m) => !done.has(m.version));
+          if (!next) {
+            await client.query("COMMIT");
+            return applied;
+          }
+          for (const statement of next.statements("BIGSERIAL PRIMARY KEY")) await client.query(statement);
+          for (const statement of PG_MIGRATION_EXTRAS[next.version] ?? []) await client.query(statement);
+          await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [
+            next.version,
+            new Date().toISOString(),
+          ]);
+          await client.query("COMMIT");
+          applied.push(next.version);
+        } catch (e) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw e;
+        }
+      }
+    } catch (e) {
+      throw toStoreError(e);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Versions of {@link MIGRATIONS} not yet applied to the database. */
+  async pendingMigrations(): Promise<number[]> {
+    const client = await this.#dedicatedClient();
+    try {
+      const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations') AS t");
+      const done = new Set<number>();
+      if (exists.rows[0]?.t) {
+        const rows = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
+        for (const r of rows.rows) done.add(r.version);
+      }
+      return MIGRATIONS.filter((m) => !done.has(m.version)).map((m) => m.version);
+    } catch (e) {
+      throw toStoreError(e);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async #dedicatedClient(): Promise<pg.Client> {
+    const client = new pg.Client({
+      connectionString: this.#options.connectionString,
+      connectionTimeoutMillis: this.#options.connectionTimeoutMs ?? 5000,
+      application_name: `${this.#options.applicationName ?? "ileap-ts"} (maintenance)`,
+    });
+    client.on("error", () => undefined); // Reported through the pending query instead.
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw toStoreError(e);
+    }
+    return client;
+  }
+
+  /** Checks a connection out of the pool; any failure becomes {@link StoreUnavailableError}. */
+  async #checkout(): Promise<pg.PoolClient> {
+    if (this.#closed) throw new StoreUnavailableError("PostgreSQL store is closed");
+    try {
+      return await this.#pool.connect();
+    } catch (e) {
+      throw new StoreUnavailableError(`PostgreSQL store unavailable (${describe(e)})`, { cause: e });
+    }
+  }
+
+  /**
+   * Runs `work` on one pooled connection and gives it back; a connection that failed at the
+   * transport level (or that `work` marks as broken) is destroyed instead. Driver errors propagate
+   * unchanged (a failed checkout as {@link StoreUnavailableError}); `attempt.reused` tells whether
+   * the connection had served earlier calls, i.e. may have gone stale while idle in the pool.
+   */
+  async #onClient<T>(
+    work: (client: pg.PoolClient, markBroken: () => void) => Promise<T>,
+    attempt: { reused: boolean },
+  ): Promise<T> {
+    const client = await this.#checkout();
+    attempt.reused = this.#served.has(client);
+    // A checked-out connection that errors while no query runs would otherwise crash the process.
+    const onError = (): void => undefined;
+    client.on("error", onError);
+    let broken = false;
+    try {
+      return await work(client, () => {
+        broken = true;
+      });
+    } catch (e) {
+      if (isConnectionBroken(e)) broken = true;
+      throw e;
+    } finally {
+      client.off("error", onError);
+      if (!broken) this.#served.add(client);
+      client.release(broken ? true : undefined);
+    }
+  }
+
+  /**
+   * Whether a failed call may run again on another connection: the connection it used had been
+   * idle in the pool and turned out dead at once (the server restarted or terminated it
+   * meanwhile). A fresh connection failing, or any timeout, means the server is really
+   * unavailable: no retry then. Bounded by the pool size (each dead connection is destroyed).
+   */
+  #mayRetryStale(e: unknown, attempt: { reused: boolean }, retries: number): boolean {
+    return (
+      attempt.reused &&
+      !(e instanceof StoreUnavailableError) &&
+      isDeadConnection(e) &&
+      !this.#closed &&
+      retries < (this.#options.poolMax ?? 10)
+    );
+  }
+
+  /**
+   * Runs an idempotent statement; on a stale pooled connection it runs again on another one.
+   */
+  async #runIdempotent(sql: Sql): Promise<Row[]> {
+    const { text } = toPgPlaceholders(sql.text);
+    for (let retries = 0; ; retries++) {
+      const attempt = { reused: false };
+      try {
+        return await this.#onClient(
+          async (client) => (await client.query<Row>(text, [...sql.params])).rows,
+          attempt,
+        );
+      } catch (e) {
+        if (this.#mayRetryStale(e, attempt, retries)) continue;
+        throw toStoreError(e);
+      }
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction (all or nothing). A deadlock or serialization failure reruns the
+   * whole transaction (up to {@link CONFLICT_RETRIES} times); a stale pooled connection found
+   * broken at `BEGIN` (nothing done yet) is replaced by another one. Errors thrown by `work` roll
+   * back and propagate (typed store errors unchanged, availability problems as
+   * {@link StoreUnavailableError}).
+   */
+  async #transaction<T>(work: (q: Query) => Promise<T>): Promise<T> {
+    let conflicts = 0;
+    for (let staleRetries = 0; ; ) {
+      const attempt = { reused: false };
+      let begun = false;
+      try {
+        return await this.#onClient(async (client, markBroken) => {
+          await client.query("BEGIN");
+          begun = true;
+          try {
+            const result = await work(
+              async (text, params = []) => (await client.query<Row>(text, [...params])).rows,
+            );
+            await client.query("COMMIT");
+            return result;
+          } catch (e) {
+            if (!isConnectionBroken(e)) await client.query("ROLLBACK").catch(markBroken);
+            throw e;
+          }
+        }, attempt);
+      } catch (e) {
+        if (!begun && this.#mayRetryStale(e, attempt, staleRetries)) {
+          staleRetries += 1;
+          continue;
+        }
+        if (isRetryableConflict(e) && conflicts < CONFLICT_RETRIES) {
+          conflicts += 1;
+          continue;
+        }
+        throw toStoreError(e);
+      }
+    }
+  }
+
+  async getFootprint(id: string, principal: Principal): Promise<string | undefined> {
+    const where = and(
+      { text: "f.id = ? AND f.is_latest = 1", params: [id] },
+      kindsSql(principal),
+      visibleToSql("f", "footprint_visibility", principal),
+    );
+    if (holdsNul(where.params)) return undefined;
+    const rows = await this.#runIdempotent({
+      text: `SELECT f.document FROM footprints f WHERE ${where.text}`,
+      params: where.params,
+    });
+    const row = rows[0];
+    return row ? (row.document as string) : undefined;
+  }
+
+  async listFootprints(query: ListFootprintsQuery): Promise<Page> {
+    const parts: Sql[] = [
+      { text: "f.is_latest = 1", params: [] },
+      kindsSql(query.principal),
+      visibleToSql("f", "footprint_visibility", query.principal),
+    ];
+    if (query.filter) parts.push(footprintFilterSql(query.filter));
+    if (query.after !== undefined) parts.push({ text: "f.id > ?", params: [query.after] });
+    const where = and(...parts);
+    if (holdsNul(where.params)) return { items: [] };
+    const rows = await this.#runIdempotent({
+      text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
+      params: [...where.params, query.limit + 1],
+    });
+    return page(rows, query.limit, (r) => r.id as string);
+  }
+
+  async listTad(query: ListTadQuery): Promise<Page> {
+    if (!query.principal.grants.has("tad")) return { items: [] };
+    const parts: Sql[] = [visibleToSql("t", "tad_visibility", query.principal), tadFilterSql(query.filter)];
+    if (query.after !== undefined) {
+      if (!/^\d{1,15}$/.test(query.after)) throw new InvalidPagePositionError("bad TAD position");
+      parts.push({ text: "t.seq > ?", params: [Number(query.after)] });
+    }
+    const where = and(...parts);
+    if (holdsNul(where.params)) return { items: [] };
+    const rows = await this.#runIdempotent({
+      text: `SELECT t.seq, t.document FROM tad t WHERE ${where.text} ORDER BY t.seq LIMIT ?`,
+      params: [...where.params, query.limit + 1],
+    });
+    return page(rows, query.limit, (r) => String(r.seq));
+  }
+
+  async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const prepared = records.map((record) => {
+      const c = footprintColumns(record.document);
+      const grantees = granteeKeys(record.visibility);
+      const productIds = [...new Set(c.productIds)];
+      const companyIds = [...new Set(c.companyIds)];
+      const nul = [
+        c.id,
+        record.kind,
+        c.status,
+        c.productCategoryCpc,
+        c.geographyCountry,
+        ...productIds,
+        ...companyIds,
+        ...grantees,
+      ];
+      if (holdsNul(nul))
+        throw new TypeError(`footprint ${JSON.stringify(c.id)}: U+0000 cannot be stored in an indexed field`);
+      return { record, c, grantees, productIds, companyIds, text: canonicalJson(record.document) };
+    });
+    const ids = [...new Set(prepared.map((p) => p.c.id))];
+    const lastIndex = new Map<string, number>();
+    for (const [i, p] of prepared.entries()) lastIndex.set(p.c.id, i);
+    await this.#transaction(async (q) => {
+      // Writers of the same ids queue up here (in one global order, so they cannot deadlock).
+      await q(
+        `SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, h)
+           FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest($1::text[]) AS x) s ORDER BY h`,
+        [ids],
+      );
+      const stored = await q(
+        "SELECT id, version FROM footprints WHERE id = ANY($1::text[]) AND is_latest = 1",
+        [ids],
+      );
+      const current = new Map<string, number>(stored.map((r) => [r.id as string, r.version as number]));
+      const demote = ids.filter((id) => current.has(id));
+      for (const { c } of prepared) {
+        const version = current.get(c.id);
+        if (version !== undefined && version >= c.version) {
+          throw new VersionConflictError(
+            `footprint ${c.id}: version ${c.version} is not newer than the stored version ${version}`,
+          );
+        }
+        current.set(c.id, c.version);
+      }
+      if (demote.length > 0) {
+        await q("UPDATE footprints SET is_latest = 0 WHERE id = ANY($1::text[]) AND is_latest = 1", [demote]);
+      }
+      const inserted = await q(
+        `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
+           geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
+         SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
+           $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[])
+         RETURNING seq, id, version`,
+        [
+          prepared.map((p) => p.c.id),
+          prepared.map((p) => p.c.version),
+          prepared.map((p, i) => (lastIndex.get(p.c.id) === i ? 1 : 0)),
+          prepared.map((p) => p.record.kind),
+          prepared.map((p) => p.c.status),
+          prepared.map((p) => p.c.createdMs),
+          prepared.map((p) => p.c.updatedMs),
+          prepared.map((p) => p.c.productCategoryCpc),
+          prepared.map((p) => p.c.geographyCountry),
+          prepared.map((p) => p.c.refPeriodStartMs),
+          prepared.map((p) => p.c.refPeriodEndMs),
+          prepared.map((p) => (p.grantees.length > 0 ? 1 : 0)),
+          prepared.map((p) => p.text),
+        ],
+      );
+      const seqOf = new Map(
+        inserted.map((r) => [`${r.version as number}:${r.id as string}`, r.seq as string]),
+      );
+      const side = { product: pairs(), company: pairs(), grant: pairs() };
+      for (const p of prepared) {
+        const seq = seqOf.get(`${p.c.version}:${p.c.id}`);
+        if (seq === undefined) throw new Error(`footprint ${p.c.id}: inserted row not returned`);
+        for (const v of p.productIds) side.product.add(seq, v);
+        for (const v of p.companyIds) side.company.add(seq, v);
+        for (const g of p.grantees) side.grant.add(seq, g);
+      }
+      await insertPairs(q, "footprint_product_ids", "value", side.product);
+      await insertPairs(q, "footprint_company_ids", "value", side.company);
+      await insertPairs(q, "footprint_visibility", "grantee", side.grant);
+    });
+  }
+
+  async putTad(records: readonly TadRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // The same activityId twice in a batch: the last document wins, at the first one's position.
+    const byActivity = new Map<
+      string,
+      { text: string; grantees: string[]; entries: { path: string; value: string }[] }
+    >();
+    for (const record of records) {
+      const activityId = record.document.activityId;
+      if (typeof activityId !== "string") throw new TypeError("TAD needs a string activityId");
+      const grantees = granteeKeys(record.visibility);
+      if (holdsNul([activityId, ...grantees])) {
+        throw new TypeError(`TAD ${JSON.stringify(activityId)}: U+0000 cannot be stored in an indexed field`);
+      }
+      // PostgreSQL text cannot hold U+0000; such a value could never be matched by a filter anyway.
+      const entries = tadIndexEntries(record.document).filter((e) => !holdsNul([e.path, e.value]));
+      byActivity.set(activityId, { text: canonicalJson(record.document), grantees, entries });
+    }
+    const activityIds = [...byActivity.keys()];
+    const rows = [...byActivity.values()];
+    await this.#transaction(async (q) => {
+      const upserted = await q(
+        `INSERT INTO tad (activity_id, restricted, document)
+         SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
+         ON CONFLICT (activity_id) DO UPDATE SET restricted = EXCLUDED.restricted, document = EXCLUDED.document
+         RETURNING seq, activity_id`,
+        [activityIds, rows.map((r) => (r.grantees.length > 0 ? 1 : 0)), rows.map((r) => r.text)],
+      );
+      const seqOf = new Map(upserted.map((r) => [r.activity_id as string, r.seq as string]));
+      const seqs = [...seqOf.values()];
+      await q("DELETE FROM tad_values WHERE seq = ANY($1::bigint[])", [seqs]);
+      await q("DELETE FROM tad_visibility WHERE seq = ANY($1::bigint[])", [seqs]);
+      const values = { seq: [] as string[], path: [] as string[], value: [] as string[] };
+      const grants = pairs();
+      for (const [activityId, row] of byActivity) {
+        const seq = seqOf.get(activityId);
+        if (seq === undefined) throw new Error(`TAD ${activityId}: upserted row not returned`);
+        for (const e of row.entries) {
+          values.seq.push(seq);
+          values.path.push(e.path);
+          values.value.push(e.value);
+        }
+        for (const g of row.grantees) grants.add(seq, g);
+      }
+      if (values.seq.length > 0) {
+        await q(
+          "INSERT INTO tad_values (seq, path, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
+          [values.seq, values.path, values.value],
+        );
+      }
+      await insertPairs(q, "tad_visibility", "grantee", grants);
+    });
+  }
+
+  async recordInboundEvent(event: InboundEvent): Promise<void> {
+    // Idempotent per (source, id), so it may safely run again after a dead pooled connection.
+    await this.#runIdempotent({
+      text: `INSERT INTO inbound_events (source, event_id, type, body, received_from, received_at, state)
+             VALUES (?, ?, ?, ?, ?, ?, 'received') ON CONFLICT (source, event_id) DO NOTHING`,
+      params: [event.source, event.id, event.type, event.body, event.receivedFrom, new Date().toISOString()],
+    });
+  }
+
+  /**
+   * Refreshes the planner statistics of every store table (`ANALYZE`), on a dedicated connection
+   * without statement timeout. Call it after a bulk import: until autovacuum catches up, fresh
+   * rows are unknown to the planner and listings may pick slow plans.
+   */
+  async analyze(): Promise<void> {
+    const client = await this.#dedicatedClient();
+    try {
+      await client.query(
+        "ANALYZE footprints, footprint_product_ids, footprint_company_ids, footprint_visibility, tad, tad_values, tad_visibility",
+      );
+    } catch (e) {
+      throw toStoreError(e);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Number of stored footprint versions (all versions, every kind). */
+  async countFootprints(): Promise<number> {
+    const rows = await this.#runIdempotent({ text: "SELECT COUNT(*) AS n FROM footprints", params: [] });
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    await this.#runIdempotent({ text: "SELECT 1", params: [] });
+  }
+
+  /** Closes every pooled connection; later calls reject with {@link StoreUnavailableError}. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end().catch(() => undefined);
+  }
+}
+
+interface Pairs {
+  readonly seq: string[];
+  readonly value: string[];
+  add(seq: string, value: string): void;
+}
+
+function pairs(): Pairs {
+  const seq: string[] = [];
+  const value: string[] = [];
+  return {
+    seq,
+    value,
+    add: (s, v) => {
+      seq.push(s);
+      value.push(v);
+    },
+  };
+}
+
+async function insertPairs(q: Query, table: string, column: string, rows: Pairs): Promise<void> {
+  if (rows.seq.length === 0) return;
+  await q(`INSERT INTO ${table} (seq, ${column}) SELECT * FROM unnest($1::bigint[], $2::text[])`, [
+    rows.seq,
+    rows.value,
+  ]);
+}
+
+function describe(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message || e.name : String(e);
+  return typeof code === "string" && code !== "" ? `${code}: ${message}` : message;
+}
+
+function holdsNul(values: readonly unknown[]): boolean {
+  return values.some((v) => typeof v === "string" && v.includes("\u0000"));
+}
+
+const FOOTPRINT_KIND_COUNT = DATA_KINDS.length - 1;
+
+function kindsSql(principal: Principal): Sql {
+  const kinds = [...principal.grants].filter((k) => k !== "tad");
+  if (kinds.length === 0) return { text: "1 = 0", params: [] };
+  if (kinds.length === FOOTPRINT_KIND_COUNT) return { text: "1 = 1", params: [] };
+  return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
+}
+
+function page(rows: Row[], limit: number, position: (row: Row) => string): Page {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => r.document as string),
+    ...(rows.length > limit && last ? { next: position(last) } : {}),
+  };
+}
