@@ -1,6 +1,12 @@
-import type { Principal } from "../../auth/principal.ts";
+import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
 import type { ComparisonOp, FootprintFilter, TadFilterClause } from "../../protocol/filter-ast.ts";
-import type { Visibility } from "../store.ts";
+import {
+  InvalidPagePositionError,
+  type ListFootprintsQuery,
+  type ListTadQuery,
+  type Page,
+  type Visibility,
+} from "../store.ts";
 
 /** A SQL fragment with `?` placeholders and its parameters, in order. */
 export interface Sql {
@@ -133,5 +139,73 @@ export function footprintColumns(doc: Record<string, unknown>): FootprintColumns
     refPeriodEndMs: timeMs(pcf.referencePeriodEnd),
     productIds: strings(doc.productIds),
     companyIds: strings(doc.companyIds),
+  };
+}
+
+const FOOTPRINT_KIND_COUNT = DATA_KINDS.length - 1;
+
+/** WHERE fragment: the footprint's kind is one the principal is granted (omitted when it has them all). */
+export function kindsSql(principal: Principal): Sql {
+  const kinds = [...principal.grants].filter((k) => k !== "tad");
+  if (kinds.length === 0) return { text: "1 = 0", params: [] };
+  if (kinds.length === FOOTPRINT_KIND_COUNT) return { text: "1 = 1", params: [] };
+  return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
+}
+
+/** The latest visible version of one footprint: selects `document`. */
+export function getFootprintSql(id: string, principal: Principal): Sql {
+  const where = and(
+    { text: "f.id = ? AND f.is_latest = 1", params: [id] },
+    kindsSql(principal),
+    visibleToSql("f", "footprint_visibility", principal),
+  );
+  return { text: `SELECT f.document FROM footprints f WHERE ${where.text}`, params: where.params };
+}
+
+/** One page (plus one row to detect more) of latest visible footprints by id: selects `id`, `document`. */
+export function listFootprintsSql(query: ListFootprintsQuery): Sql {
+  const parts: Sql[] = [
+    { text: "f.is_latest = 1", params: [] },
+    kindsSql(query.principal),
+    visibleToSql("f", "footprint_visibility", query.principal),
+  ];
+  if (query.filter) parts.push(footprintFilterSql(query.filter));
+  if (query.after !== undefined) parts.push({ text: "f.id > ?", params: [query.after] });
+  const where = and(...parts);
+  return {
+    text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
+    params: [...where.params, query.limit + 1],
+  };
+}
+
+/**
+ * One page (plus one row) of visible TAD by seq: selects `seq`, `document`. Undefined when the
+ * principal may not read TAD. @throws {InvalidPagePositionError} for a position that is not a seq.
+ */
+export function listTadSql(query: ListTadQuery): Sql | undefined {
+  if (!query.principal.grants.has("tad")) return undefined;
+  const parts: Sql[] = [visibleToSql("t", "tad_visibility", query.principal), tadFilterSql(query.filter)];
+  if (query.after !== undefined) {
+    if (!/^\d{1,15}$/.test(query.after)) throw new InvalidPagePositionError("bad TAD position");
+    parts.push({ text: "t.seq > ?", params: [Number(query.after)] });
+  }
+  const where = and(...parts);
+  return {
+    text: `SELECT t.seq, t.document FROM tad t WHERE ${where.text} ORDER BY t.seq LIMIT ?`,
+    params: [...where.params, query.limit + 1],
+  };
+}
+
+/** Turns `limit + 1` rows into a page whose `next` is the last item's position when more exist. */
+export function toPage(
+  rows: readonly Record<string, unknown>[],
+  limit: number,
+  position: (row: Record<string, unknown>) => string,
+): Page {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => r.document as string),
+    ...(rows.length > limit && last ? { next: position(last) } : {}),
   };
 }

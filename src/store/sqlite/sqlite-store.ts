@@ -1,17 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
+import type { Principal } from "../../auth/principal.ts";
 import { tadIndexEntries } from "../../protocol/tad-filter.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import {
-  and,
   footprintColumns,
-  footprintFilterSql,
+  getFootprintSql,
   granteeKeys,
+  listFootprintsSql,
+  listTadSql,
   type Sql,
-  tadFilterSql,
-  visibleToSql,
+  toPage,
 } from "../sql/queries.ts";
 import { MIGRATIONS } from "../sql/schema.ts";
 import {
@@ -90,47 +90,17 @@ export class SqliteStore implements Store {
   }
 
   async getFootprint(id: string, principal: Principal): Promise<string | undefined> {
-    const where = and(
-      { text: "f.id = ? AND f.is_latest = 1", params: [id] },
-      kindsSql(principal),
-      visibleToSql("f", "footprint_visibility", principal),
-    );
-    const row = this.#all({
-      text: `SELECT f.document FROM footprints f WHERE ${where.text}`,
-      params: where.params,
-    })[0];
+    const row = this.#all(getFootprintSql(id, principal))[0];
     return row ? (row.document as string) : undefined;
   }
 
   async listFootprints(query: ListFootprintsQuery): Promise<Page> {
-    const parts: Sql[] = [
-      { text: "f.is_latest = 1", params: [] },
-      kindsSql(query.principal),
-      visibleToSql("f", "footprint_visibility", query.principal),
-    ];
-    if (query.filter) parts.push(footprintFilterSql(query.filter));
-    if (query.after !== undefined) parts.push({ text: "f.id > ?", params: [query.after] });
-    const where = and(...parts);
-    const rows = this.#all({
-      text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
-      params: [...where.params, query.limit + 1],
-    });
-    return page(rows, query.limit, (r) => r.id as string);
+    return toPage(this.#all(listFootprintsSql(query)), query.limit, (r) => r.id as string);
   }
 
   async listTad(query: ListTadQuery): Promise<Page> {
-    if (!query.principal.grants.has("tad")) return { items: [] };
-    const parts: Sql[] = [visibleToSql("t", "tad_visibility", query.principal), tadFilterSql(query.filter)];
-    if (query.after !== undefined) {
-      if (!/^\d{1,15}$/.test(query.after)) throw new InvalidPagePositionError("bad TAD position");
-      parts.push({ text: "t.seq > ?", params: [Number(query.after)] });
-    }
-    const where = and(...parts);
-    const rows = this.#all({
-      text: `SELECT t.seq, t.document FROM tad t WHERE ${where.text} ORDER BY t.seq LIMIT ?`,
-      params: [...where.params, query.limit + 1],
-    });
-    return page(rows, query.limit, (r) => String(r.seq));
+    const sql = listTadSql(query);
+    return sql ? toPage(this.#all(sql), query.limit, (r) => String(r.seq)) : { items: [] };
   }
 
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
@@ -242,24 +212,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
-}
-
-function kindsSql(principal: Principal): Sql {
-  const kinds = [...principal.grants].filter((k) => k !== "tad");
-  if (kinds.length === 0) return { text: "1 = 0", params: [] };
-  if (kinds.length === FOOTPRINT_KIND_COUNT) return { text: "1 = 1", params: [] };
-  return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
-}
-
-const FOOTPRINT_KIND_COUNT = DATA_KINDS.length - 1;
-
-function page(rows: Row[], limit: number, position: (row: Row) => string): Page {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map((r) => r.document as string),
-    ...(rows.length > limit && last ? { next: position(last) } : {}),
-  };
 }
 
 function wrap(e: unknown): Error {
