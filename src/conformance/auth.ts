@@ -2,11 +2,12 @@
  * Authentication cases: PACT TC1, TC2, TC18, TC19 and the unsupported-grant-type check.
  * @module
  */
+import { nullIssues } from "../model/validate.ts";
 import type { CaseDefinition, CaseScope } from "./case.ts";
 import type { SuiteContext } from "./context.ts";
 import { checkOAuthError, describeRes, expectJsonObject, expectStatus, tryJson } from "./expect.ts";
 import type { HttpResponse } from "./http-client.ts";
-import { excerpt, findNulls, isObject, str } from "./json.ts";
+import { excerpt, isObject, str } from "./json.ts";
 
 /** Checks a successful token response (RFC 6749 §5.1); returns the access token. */
 function checkTokenResponse(t: CaseScope, res: HttpResponse): string {
@@ -27,7 +28,9 @@ function checkTokenResponse(t: CaseScope, res: HttpResponse): string {
       `${describeRes(res)}: "expires_in" is ${JSON.stringify(body.expires_in)}, expected a positive number`,
     );
   }
-  for (const p of findNulls(body)) t.problem(`${describeRes(res)}: ${p} is null (omit absent fields)`);
+  for (const i of nullIssues(body)) {
+    t.problem(`${describeRes(res)}: ${i.pointer || "/"} is null (omit absent fields)`);
+  }
   return token;
 }
 

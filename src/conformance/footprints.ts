@@ -2,6 +2,7 @@
  * Footprint cases: PACT TC3 to TC8 and TC20.
  * @module
  */
+import { nullIssues } from "../model/validate.ts";
 import type { CaseDefinition, CaseScope } from "./case.ts";
 import type { SuiteContext } from "./context.ts";
 import {
@@ -13,18 +14,20 @@ import {
   expectStatus,
 } from "./expect.ts";
 import type { HttpResponse } from "./http-client.ts";
-import { canonicalJson, findNulls, isObject, type JsonObject, str } from "./json.ts";
+import { formatIssues } from "./issues.ts";
+import { canonicalJson, isObject, type JsonObject, str } from "./json.ts";
 import { findNextLink } from "./link.ts";
 import { walkList } from "./pagination.ts";
 
 /** Schema and no-null problems of one ProductFootprint, prefixed with where it was found. */
 export function footprintProblems(ctx: SuiteContext, pf: unknown, where: string, pointer: string): string[] {
-  const problems = ctx.schemas
-    .validate("productFootprint", pf, pointer, 3)
-    .map((e) => `${where}: ${e} (PACT v2 ProductFootprint schema)`);
-  for (const p of findNulls(pf, pointer))
-    problems.push(`${where}: ${p} is null (omit absent optional fields)`);
-  return problems;
+  const schema = ctx.schemas.validate("productFootprint", pf);
+  return [
+    ...formatIssues(schema, { base: pointer, max: 3, noun: "schema errors" }).map(
+      (e) => `${where}: ${e} (PACT v2 ProductFootprint schema)`,
+    ),
+    ...formatIssues(nullIssues(pf), { base: pointer }).map((e) => `${where}: ${e}`),
+  ];
 }
 
 /** Key that identifies one footprint version in comparisons. */

@@ -16,29 +16,6 @@ export function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Escapes one JSON Pointer reference token (RFC 6901). */
-export function pointerToken(token: string | number): string {
-  return String(token).replaceAll("~", "~0").replaceAll("/", "~1");
-}
-
-/** JSON Pointers of every `null` value inside `value`, each prefixed with `base`. */
-export function findNulls(value: unknown, base = ""): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown, path: string): void => {
-    if (v === null) {
-      out.push(path || "/");
-    } else if (Array.isArray(v)) {
-      v.forEach((item, i) => {
-        walk(item, `${path}/${i}`);
-      });
-    } else if (typeof v === "object") {
-      for (const [k, item] of Object.entries(v)) walk(item, `${path}/${pointerToken(k)}`);
-    }
-  };
-  walk(value, base);
-  return out;
-}
-
 /** A short, single-line excerpt of a response body for failure reasons. */
 export function excerpt(text: string, max = 200): string {
   const oneLine = text.replace(/\s+/g, " ").trim();

@@ -1,114 +1,60 @@
 /**
- * Validators built from the official JSON Schemas (PACT v2 data model, iLEAP ShipmentFootprint,
- * TOC, HOC, TAD). Each schema is compiled once per source.
+ * The JSON Schema validators of a run: by default the model's validators of the shipped official
+ * schemas (`src/model/validate.ts`); otherwise schemas given as parsed documents or a directory,
+ * compiled the same way by the model's `compileSchema`.
  * @module
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsPlugin from "ajv-formats";
+import type { ValidationIssue } from "../model/types.ts";
+import {
+  compileSchema,
+  type SchemaName as ModelSchemaName,
+  type SchemaCheck,
+  schemaIssues,
+} from "../model/validate.ts";
 import type { ConformanceSchemaSet } from "./types.ts";
 
 /** Which schema to validate against. */
 export type SchemaName = keyof ConformanceSchemaSet;
 
-/** File name of each schema in a schema directory. */
-export const SCHEMA_FILES: Readonly<Record<SchemaName, string>> = {
-  productFootprint: "data-model-schema.json",
-  shipmentFootprint: "shipment-footprint.json",
-  toc: "toc.json",
-  hoc: "hoc.json",
-  tad: "tad.json",
+/** The shipped schema of the model that each conformance schema name stands for. */
+const MODEL_SCHEMA: Readonly<Record<SchemaName, ModelSchemaName>> = {
+  productFootprint: "data-model-schema",
+  shipmentFootprint: "shipment-footprint",
+  toc: "toc",
+  hoc: "hoc",
+  tad: "tad",
 };
 
-/** Default schema directory: the copies shipped in `src/model/schemas/`. */
-export const DEFAULT_SCHEMA_DIR = new URL("../model/schemas/", import.meta.url);
+/** File name of each schema in a schema directory (the names of the shipped copies). */
+export const SCHEMA_FILES: Readonly<Record<SchemaName, string>> = {
+  productFootprint: `${MODEL_SCHEMA.productFootprint}.json`,
+  shipmentFootprint: `${MODEL_SCHEMA.shipmentFootprint}.json`,
+  toc: `${MODEL_SCHEMA.toc}.json`,
+  hoc: `${MODEL_SCHEMA.hoc}.json`,
+  tad: `${MODEL_SCHEMA.tad}.json`,
+};
 
-/** Validates a value against one schema; returns problems (empty when valid). */
+const NAMES = Object.keys(SCHEMA_FILES) as SchemaName[];
+
+/** Validates values against the schemas of a run. */
 export interface SchemaValidators {
-  /**
-   * Problems of `value` against schema `name`, each `"<JSON pointer> <message>"` with the pointer
-   * prefixed by `basePointer` (default `""`). At most `maxErrors` (default 5) plus a count of the rest.
-   */
-  validate(name: SchemaName, value: unknown, basePointer?: string, maxErrors?: number): string[];
+  /** Schema issues of `value` against schema `name` (no `null` check), pointers relative to `value`. */
+  validate(name: SchemaName, value: unknown): ValidationIssue[];
 }
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
-// module object, so take the callable from whichever shape arrives.
-type FormatsPlugin = (ajv: Ajv) => Ajv;
-const addFormats: FormatsPlugin =
-  typeof addFormatsPlugin === "function"
-    ? (addFormatsPlugin as unknown as FormatsPlugin)
-    : (addFormatsPlugin as unknown as { default: FormatsPlugin }).default;
-
-function formatError(e: ErrorObject, basePointer: string): string {
-  const at = `${basePointer}${e.instancePath}` || "/";
-  let detail = e.message ?? "is invalid";
-  if (e.keyword === "enum" && Array.isArray(e.params.allowedValues)) {
-    detail += ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})`;
-  } else if (e.keyword === "additionalProperties" && typeof e.params.additionalProperty === "string") {
-    detail += ` (${JSON.stringify(e.params.additionalProperty)})`;
-  }
-  return `${at} ${detail}`;
-}
-
-function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-  addFormats(ajv);
-  // Non-standard formats of the Rust-generated iLEAP schemas.
-  ajv.addFormat("uint", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= 0 });
-  ajv.addFormat("double", { type: "number", validate: (n: number) => Number.isFinite(n) });
-  ajv.addFormat("float", { type: "number", validate: (n: number) => Number.isFinite(n) });
-  return ajv;
-}
+/** The model's validators of the shipped schemas. */
+const SHIPPED: SchemaValidators = { validate: (name, value) => schemaIssues(MODEL_SCHEMA[name], value) };
 
 function compileSet(set: ConformanceSchemaSet): SchemaValidators {
-  const ajv = createAjv();
-  const compiled = new Map<SchemaName, ValidateFunction>();
-  for (const name of Object.keys(SCHEMA_FILES) as SchemaName[]) {
-    compiled.set(name, ajv.compile(set[name]));
-  }
-  return {
-    validate(name, value, basePointer = "", maxErrors = 5) {
-      const fn = compiled.get(name);
-      if (!fn) throw new Error(`unknown schema ${name}`);
-      if (fn(value)) return [];
-      const errors = fn.errors ?? [];
-      // anyOf branches of optional fields (`{"type": "null"}`) and the anyOf/oneOf summaries only
-      // repeat what the branch errors say: drop them when something more specific remains.
-      const specific = errors.filter(
-        (e) =>
-          e.keyword !== "anyOf" &&
-          e.keyword !== "oneOf" &&
-          !(e.keyword === "type" && e.params.type === "null"),
-      );
-      const kept = specific.length > 0 ? specific : errors;
-      // The missing properties of one object are reported in one message.
-      const missing = new Map<string, string[]>();
-      for (const e of kept) {
-        if (e.keyword === "required" && typeof e.params.missingProperty === "string") {
-          const at = `${basePointer}${e.instancePath}` || "/";
-          missing.set(at, [...(missing.get(at) ?? []), e.params.missingProperty]);
-        }
-      }
-      const messages = kept.map((e) => {
-        if (e.keyword !== "required") return formatError(e, basePointer);
-        const at = `${basePointer}${e.instancePath}` || "/";
-        const names = missing.get(at) ?? [];
-        const noun = names.length > 1 ? "properties" : "property";
-        return `${at} is missing required ${noun} ${names.map((n) => JSON.stringify(n)).join(", ")}`;
-      });
-      const unique = [...new Set(messages)];
-      const shown = unique.slice(0, maxErrors);
-      if (unique.length > maxErrors) shown.push(`… and ${unique.length - maxErrors} more schema errors`);
-      return shown;
-    },
-  };
+  const checks = new Map<SchemaName, SchemaCheck>(NAMES.map((name) => [name, compileSchema(set[name])]));
+  return { validate: (name, value) => (checks.get(name) as SchemaCheck)(value) };
 }
 
 function loadDir(dir: URL): ConformanceSchemaSet {
-  const read = (file: string): object => {
-    const url = new URL(file, dir);
+  const read = (name: SchemaName): object => {
+    const url = new URL(SCHEMA_FILES[name], dir);
     try {
       return JSON.parse(readFileSync(url, "utf8")) as object;
     } catch (err) {
@@ -116,11 +62,11 @@ function loadDir(dir: URL): ConformanceSchemaSet {
     }
   };
   return {
-    productFootprint: read(SCHEMA_FILES.productFootprint),
-    shipmentFootprint: read(SCHEMA_FILES.shipmentFootprint),
-    toc: read(SCHEMA_FILES.toc),
-    hoc: read(SCHEMA_FILES.hoc),
-    tad: read(SCHEMA_FILES.tad),
+    productFootprint: read("productFootprint"),
+    shipmentFootprint: read("shipmentFootprint"),
+    toc: read("toc"),
+    hoc: read("hoc"),
+    tad: read("tad"),
   };
 }
 
@@ -128,12 +74,13 @@ const byDir = new Map<string, SchemaValidators>();
 const bySet = new WeakMap<ConformanceSchemaSet, SchemaValidators>();
 
 /**
- * Validators for a schema source: parsed documents, or a directory path / file URL.
- * Default: {@link DEFAULT_SCHEMA_DIR}. Throws when a schema file is missing or does not compile.
+ * Validators for a schema source: parsed documents, or a directory path / file URL holding the
+ * files of {@link SCHEMA_FILES}; each source is compiled once. Default: the model's validators of
+ * the schemas shipped in `src/model/schemas/`. Throws when a schema file is missing or does not
+ * compile.
  */
-export function loadSchemaValidators(
-  source: ConformanceSchemaSet | string | URL = DEFAULT_SCHEMA_DIR,
-): SchemaValidators {
+export function loadSchemaValidators(source?: ConformanceSchemaSet | string | URL): SchemaValidators {
+  if (source === undefined) return SHIPPED;
   if (typeof source === "string" || source instanceof URL) {
     let dir = typeof source === "string" ? pathToFileURL(source) : source;
     if (!dir.href.endsWith("/")) dir = new URL(`${dir.href}/`);

@@ -2,6 +2,7 @@
  * iLEAP Transport Activity Data cases (`GET /2/ileap/tad`): iLEAP TC004 to TC008.
  * @module
  */
+import { nullIssues } from "../model/validate.ts";
 import type { CaseDefinition, CaseScope } from "./case.ts";
 import type { SuiteContext } from "./context.ts";
 import {
@@ -12,7 +13,8 @@ import {
   expectStatus,
   statusList,
 } from "./expect.ts";
-import { excerpt, findNulls, isObject } from "./json.ts";
+import { formatIssues } from "./issues.ts";
+import { excerpt, isObject } from "./json.ts";
 import { findNextLink } from "./link.ts";
 
 /** The transport modes iterated by iLEAP TC005. */
@@ -20,12 +22,13 @@ export const TRANSPORT_MODES = ["Road", "Rail", "Air", "Sea", "InlandWaterway"] 
 
 /** Schema and no-null problems of one TAD, prefixed with where it was found. */
 export function tadProblems(ctx: SuiteContext, tad: unknown, where: string, pointer: string): string[] {
-  const problems = ctx.schemas
-    .validate("tad", tad, pointer, 3)
-    .map((e) => `${where}: ${e} (iLEAP TAD schema)`);
-  for (const p of findNulls(tad, pointer))
-    problems.push(`${where}: ${p} is null (omit absent optional fields)`);
-  return problems;
+  const schema = ctx.schemas.validate("tad", tad);
+  return [
+    ...formatIssues(schema, { base: pointer, max: 3, noun: "schema errors" }).map(
+      (e) => `${where}: ${e} (iLEAP TAD schema)`,
+    ),
+    ...formatIssues(nullIssues(tad), { base: pointer }).map((e) => `${where}: ${e}`),
+  ];
 }
 
 function tadUrl(ctx: SuiteContext, query = ""): string {

@@ -67,8 +67,10 @@ export interface ConformanceOptions {
   readonly cases?: readonly string[];
   /**
    * Where the official JSON Schemas come from: parsed documents, or a directory (path or file URL)
-   * holding `data-model-schema.json`, `shipment-footprint.json`, `toc.json`, `hoc.json`, `tad.json`.
-   * Default: the copies shipped in this package (`src/model/schemas/`).
+   * holding `data-model-schema.json`, `shipment-footprint.json`, `toc.json`, `hoc.json`, `tad.json`;
+   * they are compiled like the shipped ones (the model's `compileSchema`). The iLEAP and PACT rules
+   * beyond the schemas are always the model's. Default: the model's validators of the copies
+   * shipped in this package (`src/model/schemas/`).
    */
   readonly schemas?: ConformanceSchemaSet | string | URL;
 }

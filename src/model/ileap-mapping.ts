@@ -36,6 +36,7 @@ export type CompanyInfo = { readonly companyName: string; readonly companyIds: r
 export type DerivedCarbonFootprintKey =
   | "declaredUnit"
   | "unitaryProductAmount"
+  | "productMassPerDeclaredUnit"
   | "pCfExcludingBiogenic"
   | "fossilGhgEmissions"
   | "fossilCarbonContent"
@@ -96,7 +97,8 @@ export type BuildProductFootprintInput = {
 /**
  * Builds a PACT ProductFootprint (`specVersion` `"2.2.0"`) around a ShipmentFootprint, TOC or HOC
  * following the iLEAP mapping: `productCategoryCpc` `"83117"`, the productIds URN, declared unit,
- * unitary amount, `pCfExcludingBiogenic` = `fossilGhgEmissions` = `fossilCarbonContent` (sum of
+ * unitary amount, `productMassPerDeclaredUnit` (the shipment mass in kg for a ShipmentFootprint,
+ * `"1"` for a TOC, `"1000"` for a HOC: iLEAP v1.0 §PACT Integration), `pCfExcludingBiogenic` = `fossilGhgEmissions` = `fossilCarbonContent` (sum of
  * `co2eWTW`, or the WTW intensity), `biogenicCarbonContent` `"0"`, `packagingEmissionsIncluded`
  * `false`, and exactly one extension (`specVersion` `"2.0.0"`, iLEAP `dataSchema` and
  * `documentation`). `null` and `undefined` properties of `data` are treated as absent and omitted.
@@ -111,6 +113,7 @@ export function buildProductFootprint(input: BuildProductFootprintInput): IleapP
   const fixed = {
     declaredUnit: derived.declaredUnit,
     unitaryProductAmount: derived.unitaryProductAmount,
+    productMassPerDeclaredUnit: derived.massPerDeclaredUnit,
     pCfExcludingBiogenic: derived.emissions,
     fossilGhgEmissions: derived.emissions,
     fossilCarbonContent: derived.emissions,
@@ -228,6 +231,8 @@ type Derived = {
   readonly id: string;
   readonly declaredUnit: DeclaredUnit;
   readonly unitaryProductAmount: string;
+  /** `productMassPerDeclaredUnit` (kg per declared unit). */
+  readonly massPerDeclaredUnit: string;
   readonly emissions: string;
   readonly name: string;
   readonly description: string;
@@ -242,6 +247,7 @@ function derive(kind: IleapKind, data: ShipmentFootprint | TOC | HOC): Derived {
         id: sf.shipmentId,
         declaredUnit: "ton kilometer",
         unitaryProductAmount: sumDecimal(sf.tces.map((t) => t.transportActivity)),
+        massPerDeclaredUnit: normalizeDecimal(sf.mass),
         emissions: sumDecimal(sf.tces.map((t) => t.co2eWTW)),
         name: `Shipment ${sf.shipmentId}`,
         description: `Logistics GHG emissions (WTW) of shipment ${sf.shipmentId} over ${sf.tces.length} transport chain element(s), per ISO 14083 / GLEC.`,
@@ -255,6 +261,7 @@ function derive(kind: IleapKind, data: ShipmentFootprint | TOC | HOC): Derived {
         id: toc.tocId,
         declaredUnit: "ton kilometer",
         unitaryProductAmount: "1",
+        massPerDeclaredUnit: "1",
         emissions: normalizeDecimal(toc.co2eIntensityWTW),
         name: toc.description ?? `Transport operation category ${toc.tocId}`,
         description: `WTW GHG emissions intensity of transport operation category ${toc.tocId} (${toc.mode}) per ${toc.transportActivityUnit}.`,
@@ -268,6 +275,7 @@ function derive(kind: IleapKind, data: ShipmentFootprint | TOC | HOC): Derived {
         id: hoc.hocId,
         declaredUnit: "kilogram",
         unitaryProductAmount: "1000",
+        massPerDeclaredUnit: "1000",
         emissions: normalizeDecimal(hoc.co2eIntensityWTW),
         name: hoc.description ?? `Hub operation category ${hoc.hocId}`,
         description: `WTW GHG emissions intensity of hub operation category ${hoc.hocId} (${hoc.hubType}) per ${hoc.hubActivityUnit === "TEU" ? "TEU" : "tonne"} leaving the hub.`,

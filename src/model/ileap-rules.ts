@@ -25,7 +25,7 @@ import {
   scaleByPowerOfTen,
   sumDecimal,
 } from "./decimal.ts";
-import { footprintKind, ileapExtension } from "./ileap-mapping.ts";
+import { footprintKind, ileapExtension, kindOfDataSchema } from "./ileap-mapping.ts";
 import type {
   EnergyCarrier,
   GlecDistance,
@@ -48,6 +48,7 @@ export const RULE = {
   tceCo2eTtw: "ileap.tce.co2e-ttw",
   tcePrevTceIds: "ileap.tce.prev-tce-ids",
   tceDuplicateId: "ileap.tce.duplicate-id",
+  tceShipmentId: "ileap.tce.shipment-id",
   timeOrder: "ileap.time-order",
   nonEmpty: "ileap.non-empty",
   unique: "ileap.unique",
@@ -64,6 +65,8 @@ export const RULE = {
   pactDeclaredUnit: "ileap.pact.declared-unit",
   pactUnitaryAmount: "ileap.pact.unitary-product-amount",
   pactEmissions: "ileap.pact.emissions",
+  pactMassPerDeclaredUnit: "ileap.pact.product-mass-per-declared-unit",
+  pactIncludingBiogenic: "ileap.pact.pcf-including-biogenic",
   pactBiogenic: "ileap.pact.biogenic-carbon-content",
   pactPackaging: "ileap.pact.packaging-emissions-included",
   pactProductIds: "ileap.pact.product-ids",
@@ -97,12 +100,21 @@ const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 // ---------------------------------------------------------------------------------------------
 
 /**
- * All rules of one ProductFootprint: the generic PACT rules ({@link pactRules}) and, when it
- * carries an iLEAP extension, the PACT mapping rules ({@link ileapMappingRules}) and the rules of
- * the embedded iLEAP object.
+ * All rules of one ProductFootprint: the generic PACT rules ({@link pactRules}) and the iLEAP rules
+ * ({@link ileapFootprintRules}).
  */
 export function productFootprintRules(doc: ProductFootprint, options: RuleOptions = {}): ValidationIssue[] {
-  const issues = [...pactRules(doc), ...ileapMappingRules(doc, options)];
+  return [...pactRules(doc), ...ileapFootprintRules(doc, options)];
+}
+
+/**
+ * The iLEAP rules of one ProductFootprint: when it carries an iLEAP extension, the PACT mapping
+ * rules ({@link ileapMappingRules}) and the rules of the embedded ShipmentFootprint, TOC or HOC
+ * ({@link shipmentFootprintRules}, {@link tocRules}, {@link hocRules}); a plain PACT footprint gets
+ * none. Does not include the generic PACT rules nor {@link ileapMappingRecommendations}.
+ */
+export function ileapFootprintRules(doc: ProductFootprint, options: RuleOptions = {}): ValidationIssue[] {
+  const issues = ileapMappingRules(doc, options);
   const found = ileapExtension(doc);
   if (found) {
     const base = `/extensions/${found.index}/data`;
@@ -191,11 +203,14 @@ export function pactRules(doc: ProductFootprint): ValidationIssue[] {
 
 /**
  * The iLEAP → PACT mapping rules (iLEAP §PACT Integration, PROTOCOL.md §7) for a ProductFootprint
- * whose extensions carry an iLEAP object: exactly one extension, with `specVersion` `"2.0.0"`, the
- * iLEAP `dataSchema` and (when set) `documentation`; `productCategoryCpc` `"83117"`; the productIds
- * URN with the object's id; `declaredUnit`; `unitaryProductAmount` (Σ transportActivity, `1`,
- * `1000`); `pCfExcludingBiogenic` = `fossilGhgEmissions` = `fossilCarbonContent` (Σ co2eWTW or the
- * WTW intensity); `biogenicCarbonContent` `0`; `packagingEmissionsIncluded` `false`.
+ * whose extensions carry an iLEAP object: one iLEAP data type only (in the extensions and in the
+ * productIds URNs); exactly one extension (our policy, level `should`), with `specVersion`
+ * `"2.0.0"`, the iLEAP `dataSchema` and (when set) `documentation`; `productCategoryCpc` `"83117"`;
+ * the productIds URN with the object's id; `declaredUnit`; `unitaryProductAmount` (Σ
+ * transportActivity, `1` (a SHOULD), `1000`); `productMassPerDeclaredUnit`, when set (the shipment
+ * mass, `1`, `1000`); `pCfExcludingBiogenic` = `fossilGhgEmissions` = `fossilCarbonContent` (Σ
+ * co2eWTW or the WTW intensity); `biogenicCarbonContent` `0` (a SHOULD);
+ * `packagingEmissionsIncluded` `false`. Issues of level `should` follow the table's SHOULDs.
  * A footprint whose productIds designate an iLEAP kind but that has no iLEAP extension gets one
  * issue; a plain PACT footprint gets none.
  */
@@ -216,14 +231,28 @@ export function ileapMappingRules(doc: ProductFootprint, options: RuleOptions = 
   const { kind, index, extension } = found;
   const at = `/extensions/${index}`;
   const issues: ValidationIssue[] = [];
-  const extensions = doc.extensions ?? [];
-  if (extensions.length !== 1) {
+  const extensions = Array.isArray(doc.extensions) ? doc.extensions : [];
+  const ileapCount = extensions.filter((e) => isRecord(e) && kindOfDataSchema(e.dataSchema)).length;
+  if (ileapCount > 1) {
+    // iLEAP §PACT Integration: "The extensions of one ProductFootprint CANNOT contain more than one
+    // iLEAP Data Type."
     issues.push(
       issue(
         "/extensions",
-        "an iLEAP ProductFootprint must have exactly one extension",
+        `must not hold more than one iLEAP data type (found ${ileapCount})`,
+        RULE.pactExtension,
+        ileapCount,
+      ),
+    );
+  } else if (extensions.length !== 1) {
+    // Not required by iLEAP (other extensions may sit next to the iLEAP one): our policy.
+    issues.push(
+      issue(
+        "/extensions",
+        "should hold the iLEAP extension only (policy of this package; iLEAP allows other extensions)",
         RULE.pactExtension,
         extensions.length,
+        "should",
       ),
     );
   }
@@ -265,6 +294,7 @@ export function ileapMappingRules(doc: ProductFootprint, options: RuleOptions = 
   const data = isRecord(extension.data) ? extension.data : {};
   const objectId = kind === "shipment-footprint" ? data.shipmentId : kind === "toc" ? data.tocId : data.hocId;
   if (typeof objectId === "string") issues.push(...productIdIssues(doc, kind, objectId));
+  issues.push(...otherKindProductIdIssues(doc, kind));
 
   const pcf = isRecord(doc.pcf) ? doc.pcf : undefined;
   if (!pcf) return issues;
@@ -285,16 +315,39 @@ export function ileapMappingRules(doc: ProductFootprint, options: RuleOptions = 
     emissions = isDecimalString(data.co2eIntensityWTW) ? data.co2eIntensityWTW : undefined;
   }
   const exact = kind !== "shipment-footprint";
-  const what = kind === "shipment-footprint" ? "the sum of tces[].transportActivity" : amount;
   if (amount !== undefined && isDecimalString(pcf.unitaryProductAmount)) {
     if (!matches(pcf.unitaryProductAmount, amount, options, exact)) {
+      const message =
+        kind === "shipment-footprint"
+          ? `must equal the sum of tces[].transportActivity (${amount})`
+          : `${kind === "toc" ? "should" : "must"} be "${amount}"`;
       issues.push(
         issue(
           "/pcf/unitaryProductAmount",
-          `must equal ${what} (${amount})`,
+          message,
           RULE.pactUnitaryAmount,
           pcf.unitaryProductAmount,
+          kind === "toc" ? "should" : undefined, // iLEAP: "SHOULD be set to "1"" for a TOC
         ),
+      );
+    }
+  }
+  const mass = pcf.productMassPerDeclaredUnit;
+  if (mass !== undefined) {
+    const expected = expectedMassPerDeclaredUnit(kind, data);
+    if (!isDecimalString(mass)) {
+      issues.push(
+        issue(
+          "/pcf/productMassPerDeclaredUnit",
+          "must be a decimal string",
+          RULE.pactMassPerDeclaredUnit,
+          mass,
+        ),
+      );
+    } else if (expected !== undefined && !decimalEquals(mass, expected)) {
+      const source = kind === "shipment-footprint" ? `the shipment mass (${expected})` : `"${expected}"`;
+      issues.push(
+        issue("/pcf/productMassPerDeclaredUnit", `must equal ${source}`, RULE.pactMassPerDeclaredUnit, mass),
       );
     }
   }
@@ -309,7 +362,13 @@ export function ileapMappingRules(doc: ProductFootprint, options: RuleOptions = 
   }
   if (isDecimalString(pcf.biogenicCarbonContent) && !decimalEquals(pcf.biogenicCarbonContent, "0")) {
     issues.push(
-      issue("/pcf/biogenicCarbonContent", 'must be "0"', RULE.pactBiogenic, pcf.biogenicCarbonContent),
+      issue(
+        "/pcf/biogenicCarbonContent",
+        'should be "0"',
+        RULE.pactBiogenic,
+        pcf.biogenicCarbonContent,
+        "should", // iLEAP: "SHOULD be set to "0""
+      ),
     );
   }
   if (pcf.packagingEmissionsIncluded !== false) {
@@ -325,14 +384,68 @@ export function ileapMappingRules(doc: ProductFootprint, options: RuleOptions = 
   return issues;
 }
 
+/**
+ * Recommendations of iLEAP §PACT Integration that writes do not enforce, all of level `should`,
+ * for a ProductFootprint with an iLEAP extension: `productMassPerDeclaredUnit` set (optional in
+ * PACT v2, mandatory from v3; see {@link ileapMappingRules} for its value),
+ * `pCfIncludingBiogenic` kept undefined, and the extension's `documentation` set. A plain PACT
+ * footprint gets none.
+ */
+export function ileapMappingRecommendations(doc: ProductFootprint): ValidationIssue[] {
+  const found = ileapExtension(doc);
+  if (!found) return [];
+  const issues: ValidationIssue[] = [];
+  const pcf = isRecord(doc.pcf) ? doc.pcf : undefined;
+  if (pcf && pcf.productMassPerDeclaredUnit === undefined) {
+    const data = isRecord(found.extension.data) ? found.extension.data : {};
+    const expected = expectedMassPerDeclaredUnit(found.kind, data);
+    const value =
+      found.kind !== "shipment-footprint"
+        ? `"${expected}"`
+        : `the shipment mass${expected ? ` (${expected})` : ""}`;
+    issues.push(
+      issue(
+        "/pcf/productMassPerDeclaredUnit",
+        `should be set to ${value} (optional in PACT v2, mandatory from v3)`,
+        RULE.pactMassPerDeclaredUnit,
+        undefined,
+        "should",
+      ),
+    );
+  }
+  if (pcf && pcf.pCfIncludingBiogenic !== undefined) {
+    issues.push(
+      issue(
+        "/pcf/pCfIncludingBiogenic",
+        "should be kept undefined",
+        RULE.pactIncludingBiogenic,
+        pcf.pCfIncludingBiogenic,
+        "should",
+      ),
+    );
+  }
+  if (found.extension.documentation === undefined) {
+    issues.push(
+      issue(
+        `/extensions/${found.index}/documentation`,
+        `should be set to "${ILEAP_DOCUMENTATION_URL}"`,
+        RULE.pactExtension,
+        undefined,
+        "should",
+      ),
+    );
+  }
+  return issues;
+}
+
 // ---------------------------------------------------------------------------------------------
 // iLEAP data types
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Rules of a ShipmentFootprint: non-empty `tces` with unique `tceId`s, every TCE's own rules
- * ({@link tceRules}), and `prevTceIds` that reference other TCEs of the same footprint without
- * cycles.
+ * Rules of a ShipmentFootprint: non-empty `tces` with unique `tceId`s and the footprint's
+ * `shipmentId`, every TCE's own rules ({@link tceRules}), and `prevTceIds` that reference other
+ * TCEs of the same footprint without cycles.
  * @param base JSON Pointer of the ShipmentFootprint within the validated document (default `""`).
  */
 export function shipmentFootprintRules(
@@ -356,6 +469,20 @@ export function shipmentFootprintRules(
         ),
       );
     } else ids.set(tce.tceId, i);
+    if (
+      typeof tce.shipmentId === "string" &&
+      typeof sf.shipmentId === "string" &&
+      tce.shipmentId !== sf.shipmentId
+    ) {
+      issues.push(
+        issue(
+          `${base}/tces/${i}/shipmentId`,
+          `must equal the ShipmentFootprint's shipmentId "${sf.shipmentId}"`,
+          RULE.tceShipmentId,
+          tce.shipmentId,
+        ),
+      );
+    }
     issues.push(...tceRules(tce, options, `${base}/tces/${i}`));
   });
   tces.forEach((tce, i) => {
@@ -588,6 +715,8 @@ export function energyCarrierRules(
  * `transportActivity` × intensity (TOC, `tkm`), TEU × distance × intensity (TOC, `TEUkm`, when the
  * TCE gives `Container-TEU`/`Container-FEU` amounts), mass in tonnes × intensity (HOC, `tonnes`),
  * TEU × intensity (HOC, `TEU`). Pointers start with the index of the footprint in `docs`.
+ * The co2e checks are of level `should`: iLEAP names the TOC/HOC "used for the calculation" of a
+ * TCE but states no formula as a MUST.
  */
 export function footprintSetRules(
   docs: readonly ProductFootprint[],
@@ -649,8 +778,20 @@ export function tadSetRules(tads: readonly TAD[]): ValidationIssue[] {
 // helpers
 // ---------------------------------------------------------------------------------------------
 
-function issue(pointer: string, message: string, rule: string, value?: unknown): ValidationIssue {
-  return value === undefined ? { pointer, message, rule } : { pointer, message, value, rule };
+function issue(
+  pointer: string,
+  message: string,
+  rule: string,
+  value?: unknown,
+  level?: "should",
+): ValidationIssue {
+  return {
+    pointer,
+    message,
+    ...(value === undefined ? {} : { value }),
+    rule,
+    ...(level === undefined ? {} : { level }),
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -754,6 +895,42 @@ function productIdIssues(doc: ProductFootprint, kind: IleapKind, objectId: strin
   ];
 }
 
+/**
+ * Productids URNs of another iLEAP kind than the footprint's extension: a footprint designates one
+ * iLEAP data type only.
+ */
+const URN_LABEL: Readonly<Record<string, string>> = { shipment: "ShipmentFootprint", toc: "TOC", hoc: "HOC" };
+
+function otherKindProductIdIssues(doc: ProductFootprint, kind: IleapKind): ValidationIssue[] {
+  const segment = ILEAP_URN_SEGMENT[kind];
+  const productIds = Array.isArray(doc.productIds) ? doc.productIds : [];
+  const issues: ValidationIssue[] = [];
+  productIds.forEach((pid, i) => {
+    const m = typeof pid === "string" ? ILEAP_PRODUCT_ID_PATTERN.exec(pid) : null;
+    if (m && m[2] !== segment) {
+      issues.push(
+        issue(
+          `/productIds/${i}`,
+          `designates a ${URN_LABEL[m[2] ?? ""] ?? m[2]}, but the footprint carries a ${URN_LABEL[segment]} (one iLEAP data type per footprint)`,
+          RULE.pactProductIds,
+          pid,
+        ),
+      );
+    }
+  });
+  return issues;
+}
+
+/**
+ * `productMassPerDeclaredUnit` by iLEAP §PACT Integration: the shipment mass (ShipmentFootprint),
+ * `"1"` (TOC), `"1000"` (HOC); undefined when the shipment mass is not a decimal.
+ */
+function expectedMassPerDeclaredUnit(kind: IleapKind, data: Record<string, unknown>): string | undefined {
+  if (kind === "toc") return "1";
+  if (kind === "hoc") return "1000";
+  return isDecimalString(data.mass) ? data.mass : undefined;
+}
+
 /** Sum of decimal strings, or undefined when one is malformed. */
 function sumOf(values: readonly unknown[]): string | undefined {
   return values.every(isDecimalString) ? sumDecimal(values) : undefined;
@@ -852,9 +1029,10 @@ function co2eIssues(
       issues.push(
         issue(
           `${at}/${key}`,
-          `must equal activity (${exp.activities.join(" or ")} ${exp.unit}) × intensity ${intensity} = ${expected.join(" or ")}`,
+          `should equal activity (${exp.activities.join(" or ")} ${exp.unit}) × intensity ${intensity} = ${expected.join(" or ")}`,
           rule,
           reported,
+          "should",
         ),
       );
     }

@@ -341,7 +341,11 @@ export type RegionOrSubregion =
 export type CarbonFootprint = {
   readonly declaredUnit: DeclaredUnit;
   readonly unitaryProductAmount: Decimal;
-  /** Optional from PACT 2.3; not emitted in `2.2.0` documents. */
+  /**
+   * Mass in kg per declared unit: optional in PACT v2 (defined from 2.3, tolerated by the 2.2
+   * schema), mandatory from v3. The iLEAP mapping sets it (shipment mass, `"1"` for a TOC,
+   * `"1000"` for a HOC).
+   */
   readonly productMassPerDeclaredUnit?: Decimal;
   readonly pCfExcludingBiogenic: Decimal;
   readonly pCfIncludingBiogenic?: Decimal;
@@ -429,4 +433,10 @@ export type ValidationIssue = {
   readonly value?: unknown;
   /** Stable identifier of the violated rule, e.g. `schema.required`, `no-null`, `ileap.tce.toc-or-hoc`. */
   readonly rule: string;
+  /**
+   * `"should"` when the specifications do not make the rule a MUST: a SHOULD of the iLEAP/PACT
+   * text, or a stricter policy of this package (PROTOCOL.md §7). Writes reject such issues like any
+   * other; the conformance suite reports them as notes, not failures. Default (absent): a MUST.
+   */
+  readonly level?: "should";
 };

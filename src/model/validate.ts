@@ -3,7 +3,7 @@
  * rule that documents never contain `null`. Each validator is compiled once, on first use.
  */
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { footprintKind } from "./ileap-mapping.ts";
 import type { IleapKind, ValidationIssue } from "./types.ts";
@@ -95,9 +95,24 @@ export function nullIssues(doc: unknown, pointer = ""): ValidationIssue[] {
  * @returns the issues; empty when valid.
  */
 export function schemaIssues(schema: SchemaName, doc: unknown): ValidationIssue[] {
-  const validate = validator(schema);
-  if (validate(doc)) return [];
-  return toIssues(validate.errors ?? []);
+  return validator(schema)(doc);
+}
+
+/** Schema issues (no `null` check) of a document against one compiled schema; empty when valid. */
+export type SchemaCheck = (doc: unknown) => ValidationIssue[];
+
+/**
+ * Compiles a JSON Schema (draft-07) document the way the shipped schemas are compiled: the same
+ * formats (incl. the iLEAP `uint`), dangling `#/definitions/…` references aliased to a
+ * case-insensitive match, and `null` alternatives dropped (documents never hold `null`; check
+ * them with {@link nullIssues}). The document is not modified.
+ * @throws Error when the schema does not compile.
+ */
+export function compileSchema(schema: object): SchemaCheck {
+  const fn = ajv().compile(
+    stripNullBranches(repairDanglingRefs(schema as Record<string, unknown>)) as object,
+  );
+  return (doc) => (fn(doc) ? [] : toIssues(fn.errors ?? []));
 }
 
 /** All shipped schema names. */
@@ -144,7 +159,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin })
   addFormatsModule) as unknown as FormatsPlugin;
 
 let ajvInstance: Ajv | undefined;
-const compiled = new Map<SchemaName, ValidateFunction>();
+const compiled = new Map<SchemaName, SchemaCheck>();
 
 function ajv(): Ajv {
   if (ajvInstance) return ajvInstance;
@@ -156,12 +171,11 @@ function ajv(): Ajv {
   return instance;
 }
 
-function validator(name: SchemaName): ValidateFunction {
+function validator(name: SchemaName): SchemaCheck {
   let fn = compiled.get(name);
   if (!fn) {
     const text = readFileSync(new URL(`./schemas/${name}.json`, import.meta.url), "utf8");
-    const schema = stripNullBranches(repairDanglingRefs(JSON.parse(text) as Record<string, unknown>));
-    fn = ajv().compile(schema as Record<string, unknown>);
+    fn = compileSchema(JSON.parse(text) as object);
     compiled.set(name, fn);
   }
   return fn;

@@ -5,8 +5,9 @@
  * Written for this package (not copied from the spec appendix, whose examples are invalid) and
  * checked by `test/testing/demo-data.test.ts` against the official schemas and the iLEAP rules.
  * Every number is consistent: transportActivity = distance × mass / 1000, TCE co2e = activity ×
- * the referenced TOC/HOC intensity, PACT amounts and emissions per PROTOCOL.md §7. All ids and
- * timestamps are fixed.
+ * the referenced TOC/HOC intensity, PACT amounts and emissions per PROTOCOL.md §7, and
+ * `productMassPerDeclaredUnit` per iLEAP §PACT Integration (the shipment mass, `"1"` per TOC,
+ * `"1000"` per HOC; set by `buildProductFootprint`). All ids and timestamps are fixed.
  */
 import type { FootprintKind } from "../auth/principal.ts";
 import {

@@ -1,24 +1,19 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { type CaseDefinition, type CaseScope, joinProblems, runCase } from "../../src/conformance/case.ts";
 import type { SuiteContext } from "../../src/conformance/context.ts";
-import {
-  closeToDec,
-  formatDec,
-  mulDec,
-  parseDec,
-  shiftDec,
-  sumCanEqual,
-  sumDec,
-} from "../../src/conformance/decimal.ts";
-import { checkIleapFootprint, parseIleapProductId } from "../../src/conformance/ileap-rules.ts";
-import { canonicalJson, findNulls } from "../../src/conformance/json.ts";
+import { checkIleapFootprint, tc001, tc002, tc003 } from "../../src/conformance/ileap-footprints.ts";
+import { formatIssues } from "../../src/conformance/issues.ts";
+import { canonicalJson } from "../../src/conformance/json.ts";
 import { findNextLink, hasRel, parseLinkHeader } from "../../src/conformance/link.ts";
 import { selectCases } from "../../src/conformance/registry.ts";
 import { buildReport, isPass, summarize } from "../../src/conformance/report.ts";
-import { DEFAULT_SCHEMA_DIR, loadSchemaValidators, SCHEMA_FILES } from "../../src/conformance/schemas.ts";
+import { loadSchemaValidators, SCHEMA_FILES } from "../../src/conformance/schemas.ts";
 import type { CaseResult } from "../../src/conformance/types.ts";
+import { demoFootprints, demoTad, DEMO_FOOTPRINT_IDS as IDS } from "../../src/testing/demo-data.ts";
+import { edits, REMOVE, shippedPath } from "../model/helpers.ts";
 
 describe("parseLinkHeader", () => {
   it("parses several links with quoted and token parameters", () => {
@@ -185,158 +180,205 @@ describe("selectCases", () => {
   });
 });
 
-describe("decimals", () => {
-  it("computes exactly and compares within the last digit", () => {
-    const d = (s: string) => parseDec(s) ?? assert.fail(`bad decimal ${s}`);
-    assert.equal(formatDec(shiftDec(mulDec(d("700"), d("230")), 3)), "161.000");
-    assert.equal(formatDec(sumDec([d("0.1"), d("0.2"), d("-0.05")])), "0.25");
-    assert.ok(closeToDec(d("161"), d("161.000")));
-    assert.ok(closeToDec(d("0.33"), d("0.333")));
-    assert.ok(closeToDec(d("0.34"), d("0.335")));
-    assert.ok(!closeToDec(d("0.33"), d("0.345")));
-    assert.ok(!closeToDec(d("6"), d("5")));
-    assert.ok(sumCanEqual([d("0.333"), d("0.333"), d("0.333")], d("1")));
-    assert.ok(sumCanEqual([d("0.25"), d("0.75")], d("1")));
-    assert.ok(!sumCanEqual([d("0.5"), d("0.4")], d("1")));
-    assert.equal(parseDec("1e3"), undefined);
-    assert.equal(parseDec(1), undefined);
-  });
-});
-
 describe("json helpers", () => {
-  it("finds nulls as JSON pointers", () => {
-    assert.deepEqual(findNulls({ a: null, b: [1, null], "c/d": { e: null } }), ["/a", "/b/1", "/c~1d/e"]);
-  });
   it("serialises canonically", () => {
     assert.equal(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] }), canonicalJson({ a: [{ c: 2, d: 1 }], b: 1 }));
   });
 });
 
-describe("iLEAP rules", () => {
-  it("parses iLEAP product ids", () => {
-    assert.deepEqual(parseIleapProductId("urn:pathfinder:product:customcode:buyer-assigned:toc:T-1"), {
-      assigner: "buyer",
-      kind: "toc",
-      id: "T-1",
-    });
-    assert.equal(parseIleapProductId("urn:gtin:123"), undefined);
+describe("formatIssues", () => {
+  it("merges missing properties, words nulls, appends short values, caps and dedupes", () => {
+    const lines = formatIssues(
+      [
+        { pointer: "/a", message: "is required", rule: "schema.required" },
+        { pointer: "/x/y", message: "must not be null", value: null, rule: "no-null" },
+        { pointer: "/b~1c", message: "is required", rule: "schema.required" },
+        { pointer: "/mode", message: 'must be one of "Road"', value: "road", rule: "schema.enum" },
+        { pointer: "/mode", message: 'must be one of "Road"', value: "road", rule: "schema.enum" },
+        { pointer: "", message: "must be object", value: { big: true }, rule: "schema.type" },
+      ],
+      { base: "/data/0" },
+    );
+    assert.deepEqual(lines, [
+      '/data/0 is missing required properties "a", "b/c"',
+      "/data/0/x/y is null (omit absent optional fields)",
+      '/data/0/mode must be one of "Road" (found "road")',
+      "/data/0 must be object",
+    ]);
+    const capped = formatIssues(
+      [1, 2, 3].map((n) => ({ pointer: `/${n}`, message: "bad", rule: "r" })),
+      { max: 2, noun: "schema errors" },
+    );
+    assert.deepEqual(capped, ["/1 bad", "/2 bad", "… and 1 more schema errors"]);
+  });
+});
+
+type Json = Record<string, unknown>;
+
+function demoDoc(id: string): Json {
+  const found = demoFootprints().find((f) => f.document.id === id);
+  assert.ok(found, id);
+  return found.document as unknown as Json;
+}
+
+describe("iLEAP footprint checks (the model's rules)", () => {
+  const schemas = loadSchemaValidators();
+  const TCES = "/extensions/0/data/tces";
+
+  it("accept every demo footprint without notes, and skip plain PACT footprints", () => {
+    for (const { document, kind } of demoFootprints()) {
+      const check = checkIleapFootprint(document as unknown as Json, schemas);
+      if (kind === "pcf") {
+        assert.equal(check, undefined);
+        continue;
+      }
+      assert.deepEqual([check?.kind, check?.problems, check?.notes], [kind, [], []], document.id);
+    }
   });
 
-  it("reports mapping violations of a ShipmentFootprint", () => {
-    const pf = {
-      id: "f1",
-      productIds: ["urn:pathfinder:product:customcode:vendor-assigned:shipment:S1"],
-      productCategoryCpc: "83117",
-      pcf: {
-        declaredUnit: "ton kilometer",
-        unitaryProductAmount: "100",
-        pCfExcludingBiogenic: "5",
-        fossilGhgEmissions: "4",
-        fossilCarbonContent: "5",
-        biogenicCarbonContent: "0",
-        packagingEmissionsIncluded: false,
-        productMassPerDeclaredUnit: "1000",
-      },
-      extensions: [
-        {
-          specVersion: "2.0.0",
-          dataSchema: "https://api.ileap.sine.dev/shipment-footprint.json",
-          documentation: "https://sine-fdn.github.io/ileap-extension/",
-          data: {
-            shipmentId: "S1",
-            mass: "1000",
-            tces: [
-              {
-                tceId: "t1",
-                tocId: "TOC1",
-                shipmentId: "S1",
-                mass: "1000",
-                distance: { actual: "100" },
-                transportActivity: "100",
-                co2eWTW: "2",
-                co2eTTW: "1",
-              },
-              {
-                tceId: "t2",
-                prevTceIds: ["t0"],
-                tocId: "TOC2",
-                hocId: "HOC1",
-                shipmentId: "S1",
-                mass: "500",
-                distance: { gcd: "10" },
-                transportActivity: "6",
-                co2eWTW: "3",
-                co2eTTW: "1",
-              },
-            ],
-          },
-        },
-      ],
-    };
-    const check = checkIleapFootprint(pf, "shipment", () => []);
+  it("report mapping and TCE violations of a ShipmentFootprint as problems, SHOULDs as notes", () => {
+    const pf = edits(demoDoc(IDS.sfMultimodal), [
+      [`${TCES}/1/tocId`, "toc-x"],
+      [`${TCES}/2/prevTceIds/0`, "t0"],
+      [`${TCES}/0/transportActivity`, "700"],
+      [`${TCES}/3/shipmentId`, "other"],
+      ["/pcf/unitaryProductAmount", "100"],
+      ["/pcf/fossilGhgEmissions", "4"],
+      ["/pcf/productMassPerDeclaredUnit", "1"],
+      ["/pcf/biogenicCarbonContent", "0.5"],
+      ["/pcf/pCfIncludingBiogenic", "1"],
+    ]);
+    const check = checkIleapFootprint(pf, schemas);
+    assert.ok(check);
+    assert.equal(check.footprintId, IDS.sfMultimodal);
     const text = check.problems.join("\n");
-    assert.match(text, /tces\/1: exactly one of tocId and hocId/);
-    assert.match(text, /tces\/1\/prevTceIds\/0: "t0"/);
-    assert.match(text, /tces\/1\/transportActivity: 6, expected distance × mass \/ 1000 = 5.000/);
-    assert.match(text, /unitaryProductAmount: 100, expected the sum of tces\[\]\.transportActivity = 106/);
-    assert.match(text, /fossilGhgEmissions: 4, expected the sum of tces\[\]\.co2eWTW = 5/);
-    assert.doesNotMatch(text, /pCfExcludingBiogenic/);
-    assert.deepEqual(check.references, { toc: ["TOC1", "TOC2"], hoc: ["HOC1"] });
-    assert.equal(check.declaredId, "S1");
+    for (const expected of [
+      /tces\/1\/hocId must not be defined together with tocId/,
+      /tces\/2\/prevTceIds\/0 must reference a TCE of the same ShipmentFootprint \(found "t0"\)/,
+      /tces\/0\/transportActivity must equal distance × mass \/ 1000 = 650 \(distance\.actual\)/,
+      /tces\/3\/shipmentId must equal the ShipmentFootprint's shipmentId/,
+      /\/pcf\/unitaryProductAmount must equal the sum of tces\[\]\.transportActivity \(12600\) \(found "100"\)/,
+      /\/pcf\/fossilGhgEmissions must equal the sum of tces\[\]\.co2eWTW \(186\.51\)/,
+      /\/pcf\/productMassPerDeclaredUnit must equal the shipment mass \(10000\) \(found "1"\)/,
+    ]) {
+      assert.match(text, expected);
+    }
+    assert.doesNotMatch(text, /pCfExcludingBiogenic|biogenicCarbonContent/);
+    assert.deepEqual(check.notes, [
+      '/pcf/biogenicCarbonContent should be "0"',
+      "/pcf/pCfIncludingBiogenic should be kept undefined",
+    ]);
   });
 
-  it("checks the fixed values of a HOC footprint", () => {
-    const pf = {
-      id: "f2",
-      productIds: ["urn:pathfinder:product:customcode:vendor-assigned:hoc:H1"],
-      productCategoryCpc: "83117",
-      pcf: {
-        declaredUnit: "ton kilometer",
-        unitaryProductAmount: "1",
-        pCfExcludingBiogenic: "3.2",
-        fossilGhgEmissions: "3.2",
-        biogenicCarbonContent: "0",
-        packagingEmissionsIncluded: true,
-        comment: null,
-      },
-      extensions: [
-        {
-          specVersion: "1.0.0",
-          dataSchema: "https://api.ileap.sine.dev/hoc.json",
-          documentation: "https://example.com/",
-          data: {
-            hocId: "H2",
-            co2eIntensityWTW: "3.2",
-            energyCarriers: [{ relativeShare: "0.5" }, { relativeShare: "0.4" }],
-          },
-        },
-      ],
-    };
-    const problems = checkIleapFootprint(pf, "hoc", () => [
-      '/extensions/0/data is missing required property "x"',
-    ]).problems.join("\n");
+  it("check the fixed values of a HOC footprint and its data against hoc.json", () => {
+    const pf = edits(demoDoc(IDS.hocDuisburg), [
+      ["/pcf/declaredUnit", "ton kilometer"],
+      ["/pcf/packagingEmissionsIncluded", true],
+      ["/pcf/unitaryProductAmount", "1"],
+      ["/pcf/productMassPerDeclaredUnit", REMOVE],
+      ["/comment", null],
+      ["/extensions/0/specVersion", "1.0.0"],
+      ["/extensions/0/documentation", "https://example.com/"],
+      ["/extensions/0/data/energyCarriers/0/relativeShare", "0.1"],
+      ["/extensions/0/data/hocId", "H2"],
+      ["/extensions/0/data/co2eIntensityWTW", REMOVE],
+    ]);
+    const check = checkIleapFootprint(pf, schemas);
+    const problems = check?.problems.join("\n") ?? "";
     for (const expected of [
-      /declaredUnit: "ton kilometer", expected "kilogram"/,
-      /packagingEmissionsIncluded: true, expected false/,
-      /\/pcf\/comment: null/,
-      /specVersion: "1.0.0", expected "2.0.0"/,
-      /documentation: "https:\/\/example.com\/"/,
-      /unitaryProductAmount: 1, expected "1000"/,
-      /relativeShare values sum to 0.9/,
-      /no urn:pathfinder:product:customcode:\(vendor\|buyer\)-assigned:hoc:H2/,
-      /required property "x"/,
+      /\/pcf\/declaredUnit must be "kilogram" \(found "ton kilometer"\)/,
+      /\/pcf\/packagingEmissionsIncluded must be false \(found true\)/,
+      /\/pcf\/unitaryProductAmount must be "1000" \(found "1"\)/,
+      /\/comment is null/,
+      /\/extensions\/0\/specVersion must be "2\.0\.0" \(found "1\.0\.0"\)/,
+      /\/extensions\/0\/documentation must be "https:\/\/sine-fdn\.github\.io\/ileap-extension\/"/,
+      /\/extensions\/0\/data\/energyCarriers relativeShare values must sum to 1 \(sum 0\.4\)/,
+      /\/productIds must contain urn:pathfinder:product:customcode:\{vendor\|buyer\}-assigned:hoc:H2/,
+      /\/extensions\/0\/data is missing required property "co2eIntensityWTW"/,
     ]) {
       assert.match(problems, expected);
     }
+    // iLEAP: optional in PACT v2, mandatory from v3 → a note, not a failure
+    assert.deepEqual(check?.notes, [
+      '/pcf/productMassPerDeclaredUnit should be set to "1000" (optional in PACT v2, mandatory from v3)',
+    ]);
+  });
+
+  it("note a TOC unitaryProductAmount other than 1 (a SHOULD)", () => {
+    const check = checkIleapFootprint(
+      edits(demoDoc(IDS.tocSea), [["/pcf/unitaryProductAmount", "2"]]),
+      schemas,
+    );
+    assert.deepEqual([check?.problems, check?.notes], [[], ['/pcf/unitaryProductAmount should be "1"']]);
+  });
+});
+
+describe("iLEAP cases TC001–TC003 over a listing", () => {
+  /** A context that lists `docs`: all the iLEAP cases need. */
+  function listing(docs: readonly Json[]): SuiteContext {
+    const memos = new Map<string, Promise<unknown>>();
+    return {
+      schemas: loadSchemaValidators(),
+      memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+        if (!memos.has(key)) memos.set(key, compute());
+        return memos.get(key) as Promise<T>;
+      },
+      allFootprints: async () => docs,
+    } as unknown as SuiteContext;
+  }
+
+  it("report unlisted TOCs in TC002 and TCE co2e deviations as notes of TC001", async () => {
+    const docs = demoFootprints()
+      .map((f) => f.document as unknown as Json)
+      .filter((d) => d.id !== IDS.tocRailElectric)
+      .map((d) =>
+        d.id === IDS.sfRoad
+          ? edits(d, [
+              ["/extensions/0/data/tces/0/co2eWTW", "99"],
+              ["/pcf/pCfExcludingBiogenic", "99"],
+              ["/pcf/fossilGhgEmissions", "99"],
+              ["/pcf/fossilCarbonContent", "99"],
+            ])
+          : d,
+      );
+    const ctx = listing(docs);
+    const [sf, toc, hoc] = await Promise.all([tc001, tc002, tc003].map((c) => runCase(c, ctx)));
+    assert.equal(sf?.status, "passed", sf?.reason);
+    assert.match(
+      sf?.notes?.join("\n") ?? "",
+      new RegExp(`tces/0/co2eWTW should equal activity .* in 1 footprint\\(s\\), e\\.g\\. ${IDS.sfRoad}`),
+    );
+    assert.equal(toc?.status, "failed");
+    assert.match(
+      toc?.reason ?? "",
+      /TOC "[^"]+" is referenced by the ShipmentFootprint\(s\) of footprint .* but no listed footprint carries it/,
+    );
+    assert.equal(hoc?.status, "passed", hoc?.reason);
+  });
+
+  it("fail TC001 with the footprint id and pointer of each problem", async () => {
+    const docs = demoFootprints().map((f) =>
+      f.document.id === IDS.sfRoad
+        ? edits(f.document as unknown as Json, [["/pcf/declaredUnit", "kilogram"]])
+        : (f.document as unknown as Json),
+    );
+    const result = await runCase(tc001, listing(docs));
+    assert.equal(result.status, "failed");
+    assert.equal(
+      result.reason,
+      `footprint ${IDS.sfRoad}: /pcf/declaredUnit must be "ton kilometer" (found "kilogram")`,
+    );
   });
 });
 
 describe("schema validators", () => {
-  it("load from the shipped directory, a path, or parsed documents, and report JSON pointers", () => {
-    const fromDir = loadSchemaValidators();
-    assert.equal(loadSchemaValidators(DEFAULT_SCHEMA_DIR), fromDir, "compiled once per source");
+  it("default to the model's validators and load a directory (path or URL) or parsed documents", () => {
+    const shipped = loadSchemaValidators();
+    const dir = shippedPath("");
+    const fromPath = loadSchemaValidators(dir);
+    assert.equal(loadSchemaValidators(pathToFileURL(dir)), fromPath, "compiled once per source");
     const read = (name: keyof typeof SCHEMA_FILES): object =>
-      JSON.parse(readFileSync(new URL(SCHEMA_FILES[name], DEFAULT_SCHEMA_DIR), "utf8")) as object;
+      JSON.parse(readFileSync(shippedPath(SCHEMA_FILES[name]), "utf8")) as object;
     const fromObjects = loadSchemaValidators({
       productFootprint: read("productFootprint"),
       shipmentFootprint: read("shipmentFootprint"),
@@ -344,14 +386,17 @@ describe("schema validators", () => {
       hoc: read("hoc"),
       tad: read("tad"),
     });
-    const fromPath = loadSchemaValidators(DEFAULT_SCHEMA_DIR.pathname);
-    for (const v of [fromDir, fromObjects, fromPath]) {
-      const problems = v.validate("tad", { activityId: "a", mode: "Bike", loadFactor: 1 }, "/data/0");
+    const bad = { activityId: "a", mode: "Bike", loadFactor: 1 };
+    for (const v of [shipped, fromPath, fromObjects]) {
+      assert.deepEqual(v.validate("tad", demoTad()[0]), []);
+      const lines = formatIssues(v.validate("tad", bad), { base: "/data/0", max: 5 });
       assert.ok(
-        problems.some((p) => /^\/data\/0 is missing required properties .*"consignmentIds"/.test(p)),
-        problems.join("\n"),
+        lines.some((p) => /^\/data\/0 is missing required properties .*"consignmentIds"/.test(p)),
+        lines.join("\n"),
       );
-      assert.ok(problems.length <= 6);
+      assert.ok(lines.some((p) => /^\/data\/0\/mode must be one of .*\(found "Bike"\)/.test(p)));
+      assert.ok(lines.length <= 6);
+      assert.deepEqual(v.validate("productFootprint", demoDoc(IDS.pcfBox)), []);
     }
     assert.throws(() => loadSchemaValidators("/nonexistent-schema-dir"), /cannot load JSON Schema/);
   });

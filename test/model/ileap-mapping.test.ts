@@ -91,6 +91,8 @@ describe("buildProductFootprint", () => {
     assert.equal(pf.companyName, DEMO_COMPANY.companyName);
     assert.equal(pf.pcf.declaredUnit, "ton kilometer");
     assert.equal(pf.pcf.unitaryProductAmount, "200");
+    // iLEAP v1.0 §PACT Integration: "MUST equal the mass of the shipment (ShipmentFootprint/mass)"
+    assert.equal(pf.pcf.productMassPerDeclaredUnit, "2000");
     assert.equal(pf.pcf.pCfExcludingBiogenic, "11.4");
     assert.equal(pf.pcf.fossilGhgEmissions, "11.4");
     assert.equal(pf.pcf.fossilCarbonContent, "11.4");
@@ -120,6 +122,7 @@ describe("buildProductFootprint", () => {
     });
     assert.equal(pf.pcf.declaredUnit, "ton kilometer");
     assert.equal(pf.pcf.unitaryProductAmount, "1");
+    assert.equal(pf.pcf.productMassPerDeclaredUnit, "1"); // iLEAP: MUST be set to "1"
     assert.equal(pf.pcf.pCfExcludingBiogenic, "0.015");
     assert.equal(pf.pcf.referencePeriodStart, "2024-01-01T00:00:00Z");
     assert.equal(pf.pcf.referencePeriodEnd, "2025-01-01T00:00:00Z");
@@ -138,6 +141,7 @@ describe("buildProductFootprint", () => {
     });
     assert.equal(pf.pcf.declaredUnit, "kilogram");
     assert.equal(pf.pcf.unitaryProductAmount, "1000");
+    assert.equal(pf.pcf.productMassPerDeclaredUnit, "1000"); // iLEAP: MUST be set to "1000"
     assert.equal(pf.pcf.pCfExcludingBiogenic, "4.2");
     assert.equal(pf.extensions?.[0]?.dataSchema, "https://api.ileap.sine.dev/hoc.json");
     assert.deepEqual(checkFootprint(pf), []);
@@ -168,7 +172,7 @@ describe("buildProductFootprint", () => {
         characterizationFactors: "AR5",
         ipccCharacterizationFactorsSources: ["AR5"],
         // not allowed by the type; must not win at run time either
-        ...({ declaredUnit: "liter", pCfExcludingBiogenic: "99" } as object),
+        ...({ declaredUnit: "liter", pCfExcludingBiogenic: "99", productMassPerDeclaredUnit: "7" } as object),
       },
     });
     assert.equal(pf.version, 3);
@@ -181,6 +185,7 @@ describe("buildProductFootprint", () => {
     assert.equal(pf.pcf.characterizationFactors, "AR5");
     assert.equal(pf.pcf.declaredUnit, "ton kilometer");
     assert.equal(pf.pcf.pCfExcludingBiogenic, "0.015");
+    assert.equal(pf.pcf.productMassPerDeclaredUnit, "1");
     assert.equal(pf.pcf.referencePeriodStart, "2024-07-01T00:00:00Z");
     assert.deepEqual(checkFootprint(pf), []);
   });

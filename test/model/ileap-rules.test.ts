@@ -4,6 +4,8 @@ import { checkFootprint, checkFootprintSet, checkTad, checkTadSet } from "../../
 import {
   energyCarrierRules,
   footprintSetRules,
+  ileapFootprintRules,
+  ileapMappingRecommendations,
   ileapMappingRules,
   pactRules,
   RULE,
@@ -105,6 +107,15 @@ describe("TCE rules", () => {
     );
     const cyclic = shipmentFootprintRules(edit(sf, "/tces/0/prevTceIds", ["tce-102-5"]));
     assert.equal(cyclic.filter((i) => i.rule === RULE.tcePrevTceIds).length, 1, JSON.stringify(cyclic));
+  });
+
+  it("reject a TCE whose shipmentId is not the ShipmentFootprint's", () => {
+    const i = hasIssue(
+      shipmentFootprintRules(edit(sf, "/tces/3/shipmentId", "other")),
+      "/tces/3/shipmentId",
+      RULE.tceShipmentId,
+    );
+    assert.match(i.message, new RegExp(`"${sf.shipmentId}"`));
   });
 
   it("reject duplicate tceIds, empty tces and arrival before departure", () => {
@@ -326,7 +337,122 @@ describe("PACT mapping rules (iLEAP §PACT Integration)", () => {
       dataSchema: "https://example.com/x.json",
       data: {},
     });
-    hasIssue(ileapMappingRules(two), "/extensions", RULE.pactExtension);
+    const policy = hasIssue(ileapMappingRules(two), "/extensions", RULE.pactExtension);
+    assert.equal(policy.level, "should", "iLEAP allows other extensions: only our policy forbids them");
+    const twoIleap = edit(sf, "/extensions/1", {
+      specVersion: "2.0.0",
+      dataSchema: "https://api.ileap.sine.dev/toc.json",
+      data: {},
+    });
+    const cannot = hasIssue(ileapMappingRules(twoIleap), "/extensions", RULE.pactExtension);
+    assert.equal(cannot.level, undefined, "CANNOT contain more than one iLEAP Data Type");
+    assert.match(cannot.message, /more than one iLEAP data type/);
+  });
+
+  it("reject productIds that designate another iLEAP data type", () => {
+    const sf = demo(IDS.sfRoad);
+    const both = edit(sf, "/productIds/1", "urn:pathfinder:product:customcode:vendor-assigned:toc:T-1");
+    const i = hasIssue(ileapMappingRules(both), "/productIds/1", RULE.pactProductIds);
+    assert.match(i.message, /designates a TOC, but the footprint carries a ShipmentFootprint/);
+    assert.equal(i.level, undefined);
+  });
+
+  it('check productMassPerDeclaredUnit: the shipment mass, "1" for a TOC, "1000" for a HOC', () => {
+    // iLEAP v1.0 §PACT Integration, per kind: "MUST equal the mass of the shipment", "MUST be set
+    // to "1"", "MUST be set to "1000"" (the property itself is optional in PACT v2).
+    const sf = demo(IDS.sfMultimodal);
+    const mass = dataOf<ShipmentFootprint>(sf).mass;
+    assert.equal(sf.pcf.productMassPerDeclaredUnit, mass);
+    assert.deepEqual(ileapMappingRules(edit(sf, "/pcf/productMassPerDeclaredUnit", `${mass}.000`)), []);
+    const wrong = hasIssue(
+      ileapMappingRules(edit(sf, "/pcf/productMassPerDeclaredUnit", "1")),
+      "/pcf/productMassPerDeclaredUnit",
+      RULE.pactMassPerDeclaredUnit,
+    );
+    assert.match(wrong.message, new RegExp(`the shipment mass \\(${mass}\\)`));
+    assert.equal(wrong.level, undefined);
+    hasIssue(
+      ileapMappingRules(edit(sf, "/pcf/productMassPerDeclaredUnit", 10)),
+      "/pcf/productMassPerDeclaredUnit",
+      RULE.pactMassPerDeclaredUnit,
+    );
+    const toc = demo(IDS.tocSea);
+    assert.equal(toc.pcf.productMassPerDeclaredUnit, "1");
+    hasIssue(
+      ileapMappingRules(edit(toc, "/pcf/productMassPerDeclaredUnit", "1000")),
+      "/pcf/productMassPerDeclaredUnit",
+      RULE.pactMassPerDeclaredUnit,
+    );
+    const hoc = demo(IDS.hocDuisburg);
+    assert.equal(hoc.pcf.productMassPerDeclaredUnit, "1000");
+    hasIssue(
+      ileapMappingRules(edit(hoc, "/pcf/productMassPerDeclaredUnit", "1")),
+      "/pcf/productMassPerDeclaredUnit",
+      RULE.pactMassPerDeclaredUnit,
+    );
+    assert.deepEqual(ileapMappingRules(edit(hoc, "/pcf/productMassPerDeclaredUnit", "1000.0")), []);
+    // absent: not a write error (optional in PACT v2), only a recommendation
+    for (const doc of [sf, toc, hoc]) {
+      const absent = edit(doc, "/pcf/productMassPerDeclaredUnit", REMOVE);
+      assert.deepEqual(ileapMappingRules(absent), []);
+      assert.deepEqual(checkFootprint(absent), []);
+      const rec = hasIssue(
+        ileapMappingRecommendations(absent),
+        "/pcf/productMassPerDeclaredUnit",
+        RULE.pactMassPerDeclaredUnit,
+      );
+      assert.equal(rec.level, "should");
+    }
+  });
+
+  it("mark the SHOULDs of the mapping table with level should", () => {
+    const sf = demo(IDS.sfRoad);
+    const biogenic = ileapMappingRules(edit(sf, "/pcf/biogenicCarbonContent", "1"));
+    assert.equal(hasIssue(biogenic, "/pcf/biogenicCarbonContent", RULE.pactBiogenic).level, "should");
+    const toc = ileapMappingRules(edit(demo(IDS.tocSea), "/pcf/unitaryProductAmount", "1000"));
+    assert.equal(hasIssue(toc, "/pcf/unitaryProductAmount", RULE.pactUnitaryAmount).level, "should");
+    const hoc = ileapMappingRules(edit(demo(IDS.hocRotterdam), "/pcf/unitaryProductAmount", "1"));
+    assert.equal(hasIssue(hoc, "/pcf/unitaryProductAmount", RULE.pactUnitaryAmount).level, undefined);
+    const fossil = ileapMappingRules(edit(sf, "/pcf/fossilCarbonContent", "1"));
+    assert.equal(hasIssue(fossil, "/pcf/fossilCarbonContent", RULE.pactEmissions).level, undefined);
+  });
+});
+
+describe("ileapFootprintRules", () => {
+  it("run the mapping and embedded-object rules but not the generic PACT rules", () => {
+    const toc = edits(demo(IDS.tocRoadHvo), [
+      ["/id", "00000000-0000-0000-0000-000000000000"],
+      ["/pcf/declaredUnit", "kilogram"],
+      ["/extensions/0/data/energyCarriers/0/relativeShare", "0.8"],
+    ]);
+    const issues = ileapFootprintRules(toc);
+    hasIssue(issues, "/pcf/declaredUnit", RULE.pactDeclaredUnit);
+    hasIssue(issues, "/extensions/0/data/energyCarriers", RULE.shareSum);
+    assert.equal(
+      issues.some((i) => i.rule === RULE.pfId),
+      false,
+    );
+    assert.deepEqual(ileapFootprintRules(demo(IDS.pcfBox)), []);
+  });
+});
+
+describe("iLEAP mapping recommendations", () => {
+  it("are empty for the demo footprints and for plain PACT footprints", () => {
+    for (const doc of docs()) assert.deepEqual(ileapMappingRecommendations(doc), [], doc.id);
+    const plain = edit(demo(IDS.pcfBox), "/pcf/pCfIncludingBiogenic", "3");
+    assert.deepEqual(ileapMappingRecommendations(plain), []);
+  });
+
+  it("note pCfIncludingBiogenic set and documentation not set, without failing writes", () => {
+    const sf = edits(demo(IDS.sfRoad), [
+      ["/pcf/pCfIncludingBiogenic", "1"],
+      ["/extensions/0/documentation", REMOVE],
+    ]);
+    const recs = ileapMappingRecommendations(sf);
+    hasIssue(recs, "/pcf/pCfIncludingBiogenic", RULE.pactIncludingBiogenic);
+    hasIssue(recs, "/extensions/0/documentation", RULE.pactExtension);
+    assert.ok(recs.every((i) => i.level === "should"));
+    assert.deepEqual(checkFootprint(sf), []);
   });
 });
 
@@ -420,6 +546,10 @@ describe("set-level rules", () => {
     hasIssue(issues, `/${i}${TCES}/1/co2eTTW`, RULE.tceCo2eTtw);
     hasIssue(issues, `/${i}${TCES}/4/co2eWTW`, RULE.tceCo2eWtw);
     assert.equal(issues.length, 3, JSON.stringify(issues));
+    assert.ok(
+      issues.every((x) => x.level === "should"),
+      "iLEAP states no formula as a MUST",
+    );
     // checkFootprintSet also reports the PACT sum that no longer matches
     const all3 = checkFootprintSet(broken);
     hasIssue(all3, `/${i}/pcf/pCfExcludingBiogenic`, RULE.pactEmissions);

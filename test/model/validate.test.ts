@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { ProductFootprint, TAD, ValidationIssue } from "../../src/model/types.ts";
 import {
+  compileSchema,
   nullIssues,
   precompileValidators,
   schemaIssues,
@@ -214,6 +215,33 @@ describe("nullIssues", () => {
       ["/a/1", "/b~1c/d~0e"],
     );
     assert.ok(issues.every((i) => i.rule === "no-null"));
+  });
+
+  it("prefixes pointers with a base pointer and reports a null root as the base", () => {
+    assert.deepEqual(
+      nullIssues({ a: null, b: [1, null] }, "/data/3").map((i) => i.pointer),
+      ["/data/3/a", "/data/3/b/1"],
+    );
+    assert.deepEqual(
+      nullIssues(null).map((i) => i.pointer),
+      [""],
+    );
+  });
+});
+
+describe("compileSchema", () => {
+  it("compiles a parsed schema like the shipped ones (same issues, dangling refs repaired)", () => {
+    const tadSchema = JSON.parse(readFileSync(shippedPath("tad.json"), "utf8")) as object;
+    const check = compileSchema(tadSchema);
+    const tad = edit(demoTad()[0]!, "/origin", REMOVE);
+    assert.deepEqual(check(tad), schemaIssues("tad", tad));
+    hasIssue(check(tad), "/origin", "schema.required");
+    assert.deepEqual(check(demoTad()[0]), []);
+    // the official pcf-toc.json references #/definitions/Toc but defines TOC
+    const wrapper = JSON.parse(readFileSync(shippedPath("pcf-toc.json"), "utf8")) as object;
+    const toc = demo(DEMO_FOOTPRINT_IDS.tocSea);
+    assert.deepEqual(compileSchema(wrapper)(toc), []);
+    assert.throws(() => compileSchema({ type: "no-such-type" }));
   });
 });
 

@@ -159,12 +159,21 @@ describe("demo footprints: validity", () => {
       assert.equal(doc.pcf.unitaryProductAmount, sumDecimal(sf.tces.map((t) => t.transportActivity)));
       assert.equal(doc.pcf.pCfExcludingBiogenic, sumDecimal(sf.tces.map((t) => t.co2eWTW)));
       assert.equal(doc.pcf.fossilGhgEmissions, doc.pcf.pCfExcludingBiogenic);
+      // iLEAP v1.0 §PACT Integration: "MUST equal the mass of the shipment"
+      const massPerUnit = doc.pcf.productMassPerDeclaredUnit;
+      assert.ok(
+        massPerUnit !== undefined && decimalEquals(massPerUnit, sf.mass),
+        `${doc.id}: ${massPerUnit}`,
+      );
     }
     for (const doc of [...byKind("toc"), ...byKind("hoc")]) {
       const d = dataOf<TOC | HOC>(doc);
       assert.ok(decimalEquals(sumDecimal(d.energyCarriers.map((e) => e.relativeShare)), "1"));
       assert.ok(decimalEquals(doc.pcf.pCfExcludingBiogenic, d.co2eIntensityWTW));
     }
+    // iLEAP v1.0 §PACT Integration: TOC "MUST be set to "1"", HOC "MUST be set to "1000""
+    for (const doc of byKind("toc")) assert.equal(doc.pcf.productMassPerDeclaredUnit, "1", doc.id);
+    for (const doc of byKind("hoc")) assert.equal(doc.pcf.productMassPerDeclaredUnit, "1000", doc.id);
   });
 });
 
