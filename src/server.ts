@@ -13,6 +13,7 @@ import { createApp } from "./http/app.ts";
 import type { AppEnv } from "./http/env.ts";
 import { PageTokens } from "./http/page-token.ts";
 import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
+import { PostgresStore } from "./store/postgres/postgres-store.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
 import { demoFootprints, demoTad } from "./testing/demo-data.ts";
@@ -63,6 +64,19 @@ async function demoClientConfigs(): Promise<ClientConfig[]> {
   );
 }
 
+/** The configured store: PostgreSQL when `database.url` is set, else SQLite in the data directory. */
+async function openStore(config: IleapConfig, dataDir: string): Promise<Store> {
+  const db = config.database;
+  if (!db.url) return new SqliteStore({ file: join(dataDir, "ileap.sqlite") });
+  return PostgresStore.connect({
+    connectionString: db.url,
+    poolMax: db.poolMax,
+    statementTimeoutMs: db.statementTimeoutMs,
+    connectionTimeoutMs: db.connectionTimeoutMs,
+    migrate: db.migrate,
+  });
+}
+
 /** Loads the demo data into an empty store (a store that already holds footprints is left alone). */
 export async function seedDemoData(store: Store): Promise<boolean> {
   const probe = await store.listFootprints({
@@ -97,7 +111,7 @@ export async function createIleapServer(
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: "ileap-ts" } });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = overrides.store ?? new SqliteStore({ file: join(dataDir, "ileap.sqlite") });
+  const store = overrides.store ?? (await openStore(config, dataDir));
   try {
     const clients = [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
     const auth: AuthProvider =

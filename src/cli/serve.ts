@@ -45,7 +45,12 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
   const running = await host.listen();
   const base = `${config.publicUrl ?? `${running.url}${config.pathPrefix}`}`;
   host.logger.info(
-    { url: base, dataDir: config.dataDir, demo: config.demo, tls: Boolean(config.tls) },
+    {
+      url: base,
+      store: config.database.url ? "postgresql" : `sqlite in ${config.dataDir}`,
+      demo: config.demo,
+      tls: Boolean(config.tls),
+    },
     "iLEAP host listening",
   );
   if (!config.tls) {

@@ -56,6 +56,34 @@ const SETTINGS: readonly Setting[] = [
   { path: ["tls", "certFile"], env: ["ILEAP_TLS_CERT_FILE"], kind: { type: "string" } },
   { path: ["tls", "keyFile"], env: ["ILEAP_TLS_KEY_FILE"], kind: { type: "string" } },
   { path: ["dataDir"], env: ["ILEAP_DATA_DIR"], kind: { type: "string" }, default: "./.ileap" },
+  {
+    path: ["database", "url"],
+    env: ["DATABASE_URL"],
+    kind: {
+      type: "string",
+      pattern: /^postgres(ql)?:\/\/\S+$/,
+      expected: "a PostgreSQL URL such as postgres://user:password@host:5432/ileap",
+    },
+  },
+  {
+    path: ["database", "poolMax"],
+    env: ["ILEAP_DB_POOL_MAX"],
+    kind: { type: "int", min: 1, max: 1000 },
+    default: 10,
+  },
+  {
+    path: ["database", "statementTimeoutMs"],
+    env: ["ILEAP_DB_STATEMENT_TIMEOUT_MS"],
+    kind: { type: "int", min: 0, max: 600000 },
+    default: 5000,
+  },
+  {
+    path: ["database", "connectionTimeoutMs"],
+    env: ["ILEAP_DB_CONNECTION_TIMEOUT_MS"],
+    kind: { type: "int", min: 100, max: 600000 },
+    default: 5000,
+  },
+  { path: ["database", "migrate"], env: ["ILEAP_DB_MIGRATE"], kind: { type: "bool" }, default: true },
   { path: ["demo"], env: ["ILEAP_DEMO"], kind: { type: "bool" }, default: false },
   {
     path: ["logLevel"],

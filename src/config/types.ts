@@ -35,6 +35,19 @@ export interface IleapConfig {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Directory of the embedded store and generated keys. Default `./.ileap`. Env `ILEAP_DATA_DIR`. */
   readonly dataDir: string;
+  /** The store: PostgreSQL when `url` is set, else the embedded SQLite store in `dataDir`. */
+  readonly database: {
+    /** PostgreSQL URL (contains a password: never logged). Default: none. Env `DATABASE_URL`. */
+    readonly url?: string;
+    /** Pooled connections per process. Default 10. Env `ILEAP_DB_POOL_MAX`. */
+    readonly poolMax: number;
+    /** Server-side statement timeout, ms (0 = none). Default 5000. Env `ILEAP_DB_STATEMENT_TIMEOUT_MS`. */
+    readonly statementTimeoutMs: number;
+    /** Time to open a connection, ms. Default 5000. Env `ILEAP_DB_CONNECTION_TIMEOUT_MS`. */
+    readonly connectionTimeoutMs: number;
+    /** Run pending migrations at start-up. Default true. Env `ILEAP_DB_MIGRATE`. */
+    readonly migrate: boolean;
+  };
   /** Load the demo data and demo clients. Default false (`ileap serve --demo` sets it). Env `ILEAP_DEMO`. */
   readonly demo: boolean;
   /** Log level (pino). Default `info`. Env `ILEAP_LOG_LEVEL`. */
