@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Hono } from "hono";
 import pino, { type Logger } from "pino";
+import { createClerkAuthProvider } from "./auth/clerk/clerk-provider.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import type { AuthProvider } from "./auth/provider.ts";
@@ -114,16 +115,22 @@ export async function createIleapServer(
   const store = overrides.store ?? (await openStore(config, dataDir));
   try {
     const clients = [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+    const keys = await loadKeyRing({ dataDir, ...config.auth });
+    const fixedClaims = {
+      ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}),
+      ...(config.auth.audience ? { audience: config.auth.audience } : {}),
+      ...(overrides.now ? { now: overrides.now } : {}),
+    };
     const auth: AuthProvider =
       overrides.auth ??
-      new LocalIssuer({
-        keys: await loadKeyRing({ dataDir, ...config.auth }),
-        clients,
-        tokenTtlSeconds: config.auth.tokenTtlSeconds,
-        ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}),
-        ...(config.auth.audience ? { audience: config.auth.audience } : {}),
-        ...(overrides.now ? { now: overrides.now } : {}),
-      });
+      (config.auth.clerk
+        ? createClerkAuthProvider(config.auth.clerk, {
+            keys,
+            logger,
+            tokenTtlSeconds: config.auth.tokenTtlSeconds,
+            ...fixedClaims,
+          })
+        : new LocalIssuer({ keys, clients, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...fixedClaims }));
     if (config.demo && (await seedDemoData(store))) logger.info("demo data loaded into an empty store");
     const pageTokens = new PageTokens(readOrCreateSecretFile(join(dataDir, "page-token.key"), 32));
     const app = createApp({

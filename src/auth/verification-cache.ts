@@ -1,35 +1,28 @@
+import { LruMap } from "./lru.ts";
+
 /**
- * Bounded cache of successful token verifications, valid until each token's `exp`. Insertion
- * order doubles as LRU order (a hit re-inserts). Default capacity 10,000 entries.
+ * Bounded cache of successful verifications, each valid until its own expiry (for tokens: `exp`).
+ * Least recently used entries go first. Default capacity 10,000 entries.
  */
 export class VerificationCache<T> {
-  readonly #entries = new Map<string, { value: T; expiresAt: number }>();
-  readonly #capacity: number;
+  readonly #entries: LruMap<string, { value: T; expiresAt: number }>;
 
   constructor(capacity = 10_000) {
-    this.#capacity = capacity;
+    this.#entries = new LruMap(capacity);
   }
 
-  /** The cached value while `now` is before its expiry; `expired` once past it. */
+  /** The cached value while `now` is before its expiry; `expired` once past it (and then forgotten). */
   get(key: string, now: number): { value: T; expired: boolean } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (now >= entry.expiresAt) return { value: entry.value, expired: true };
-    this.#entries.set(key, entry);
+    if (now >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return { value: entry.value, expired: true };
+    }
     return { value: entry.value, expired: false };
   }
 
   set(key: string, value: T, expiresAt: number): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.#capacity) {
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
-    }
     this.#entries.set(key, { value, expiresAt });
-  }
-
-  get size(): number {
-    return this.#entries.size;
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { loadClerkConfig } from "../auth/clerk/config.ts";
 import { DATA_KINDS } from "../auth/principal.ts";
 import type { ClientConfig, IleapConfig } from "./types.ts";
 
@@ -90,6 +91,12 @@ const SETTINGS: readonly Setting[] = [
     env: ["ILEAP_LOG_LEVEL"],
     kind: { type: "enum", values: LOG_LEVELS },
     default: "info",
+  },
+  {
+    path: ["auth", "provider"],
+    env: ["ILEAP_AUTH"],
+    kind: { type: "enum", values: ["builtin", "clerk"] },
+    default: "builtin",
   },
   {
     path: ["auth", "tokenTtlSeconds"],
@@ -334,6 +341,7 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     if (value !== undefined) setPath(out, s.path, value);
   }
   const auth = (out.auth ?? {}) as Record<string, unknown>;
+  if (auth.provider === "clerk") auth.clerk = loadClerkConfig(sources.env);
   auth.clients = fileValues.has("auth.clients")
     ? parseClients(fileValues.get("auth.clients"), "config file key 'auth.clients'")
     : [];

@@ -1,3 +1,4 @@
+import type { ClerkConfig } from "../auth/clerk/config.ts";
 import type { DataKind } from "../auth/principal.ts";
 
 /** A client of the built-in OAuth2 issuer. */
@@ -53,6 +54,10 @@ export interface IleapConfig {
   /** Log level (pino). Default `info`. Env `ILEAP_LOG_LEVEL`. */
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly auth: {
+    /** `builtin` (our OAuth2 issuer) or `clerk` (sign-in through Clerk's Frontend API). Default `builtin`. Env `ILEAP_AUTH`. */
+    readonly provider: "builtin" | "clerk";
+    /** Clerk settings (`ILEAP_CLERK_*`, `CLERK_*`), present when `provider` is `clerk`. */
+    readonly clerk?: ClerkConfig;
     /** Access token lifetime in seconds. Default 3600. Env `ILEAP_TOKEN_TTL_SECONDS`. */
     readonly tokenTtlSeconds: number;
     /** `aud` of issued tokens. Default: the issuer. Env `ILEAP_TOKEN_AUDIENCE`. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { ClientConfig } from "../../config/types.ts";
+import { CredentialHasher } from "../credential-hasher.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "../principal.ts";
 import type {
   AuthProvider,
@@ -26,8 +27,13 @@ export interface LocalIssuerOptions {
   readonly audience?: string;
   /** Clock in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
-  /** Capacity of the verification cache. Default 10,000. */
+  /** Capacity of the verification caches (tokens, and client secrets that verified). Default 10,000. */
   readonly cacheSize?: number;
+  /**
+   * How long a client secret that verified is remembered (as an HMAC with a per-process key), so
+   * repeated token requests do not each pay for scrypt. Wrong secrets always pay. Default 300 s.
+   */
+  readonly secretCacheSeconds?: number;
 }
 
 /** Longest bearer token we look at; anything longer is refused before parsing. */
@@ -55,6 +61,9 @@ export class LocalIssuer implements AuthProvider {
   readonly #audience: string | undefined;
   readonly #now: () => number;
   readonly #cache: VerificationCache<Principal>;
+  readonly #secrets: VerificationCache<true>;
+  readonly #secretTtlMs: number;
+  readonly #hasher = new CredentialHasher();
 
   constructor(options: LocalIssuerOptions) {
     this.#keys = options.keys;
@@ -64,6 +73,19 @@ export class LocalIssuer implements AuthProvider {
     this.#audience = options.audience;
     this.#now = options.now ?? Date.now;
     this.#cache = new VerificationCache(options.cacheSize);
+    this.#secrets = new VerificationCache(options.cacheSize);
+    this.#secretTtlMs = (options.secretCacheSeconds ?? 300) * 1000;
+  }
+
+  /** scrypt check, skipped while the same secret verified for this client within the secret cache time. */
+  async #secretMatches(client: ClientConfig, secret: string): Promise<boolean> {
+    const key = this.#hasher.fingerprint(client.id, client.secretHash, secret);
+    const now = this.#now();
+    const hit = this.#secrets.get(key, now);
+    if (hit && !hit.expired) return true;
+    const matches = await verifySecret(secret, client.secretHash);
+    if (matches) this.#secrets.set(key, true, now + this.#secretTtlMs);
+    return matches;
   }
 
   issuer(context: RequestContext): string {
@@ -79,7 +101,10 @@ export class LocalIssuer implements AuthProvider {
     context: TokenRequestContext & RequestContext,
   ): Promise<TokenResult> {
     const client = this.#clients.get(credentials.clientId);
-    const matches = await verifySecret(credentials.clientSecret, client?.secretHash ?? DUMMY_HASH);
+    // An unknown client id still pays for one scrypt check, so timing does not reveal which ids exist.
+    const matches = client
+      ? await this.#secretMatches(client, credentials.clientSecret)
+      : await verifySecret(credentials.clientSecret, DUMMY_HASH);
     if (!client || !matches) {
       return {
         ok: false,
