@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import { type PactError, pactError } from "../protocol/errors.ts";
 import { parseLimit } from "../protocol/limit.ts";
+import type { Page } from "../store/store.ts";
 import type { AppEnv, HttpOptions } from "./env.ts";
 import type { PageTokens } from "./page-token.ts";
+import { dataListBody, jsonTextResponse } from "./responses.ts";
 
 /** Query parameter that carries our page state in `Link` URLs. */
 export const PAGE_TOKEN_PARAM = "pageToken";
@@ -71,6 +73,24 @@ export function parseListingQuery(
       scope,
     },
   };
+}
+
+/**
+ * The `{"data":[…]}` response of a list page, with `Link: <next>; rel="next"` when more exist.
+ * @param path route path after the prefix, e.g. `/2/footprints`.
+ */
+export function pageResponse(
+  c: Context<AppEnv>,
+  path: string,
+  query: ListingQuery,
+  tokens: PageTokens,
+  page: Page,
+): Response {
+  const headers: Record<string, string> = {};
+  if (page.next !== undefined) {
+    headers.link = nextLinkHeader(c.get("baseUrl"), path, query, tokens.encode(query.scope, page.next));
+  }
+  return jsonTextResponse(c, dataListBody(page.items), headers);
 }
 
 /** `Link: <absolute next URL>; rel="next"` keeping every filter pair and the client's `limit`. */

@@ -5,8 +5,8 @@ import { pactError } from "../../protocol/errors.ts";
 import { parseFootprintFilter } from "../../protocol/odata-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
-import { nextLinkHeader, parseListingQuery } from "../pagination.ts";
-import { dataListBody, jsonTextResponse, pactErrorResponse } from "../responses.ts";
+import { pageResponse, parseListingQuery } from "../pagination.ts";
+import { jsonTextResponse, pactErrorResponse } from "../responses.ts";
 import { noPermissionError } from "../status-matrix.ts";
 
 const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
@@ -39,16 +39,7 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
       limit: query.pageSize,
       ...(query.after !== undefined ? { after: query.after } : {}),
     });
-    const headers: Record<string, string> = {};
-    if (page.next !== undefined) {
-      headers.link = nextLinkHeader(
-        c.get("baseUrl"),
-        "/2/footprints",
-        query,
-        deps.pageTokens.encode(query.scope, page.next),
-      );
-    }
-    return jsonTextResponse(c, dataListBody(page.items), headers);
+    return pageResponse(c, "/2/footprints", query, deps.pageTokens, page);
   });
 
   app.get("/2/footprints/:id", ...guard, async (c) => {

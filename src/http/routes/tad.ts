@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { parseTadFilter } from "../../protocol/tad-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
-import { nextLinkHeader, PAGE_TOKEN_PARAM, parseListingQuery } from "../pagination.ts";
-import { dataListBody, jsonTextResponse, pactErrorResponse } from "../responses.ts";
+import { PAGE_TOKEN_PARAM, pageResponse, parseListingQuery } from "../pagination.ts";
+import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError } from "../status-matrix.ts";
 
 const RESERVED = new Set(["limit", PAGE_TOKEN_PARAM]);
@@ -26,16 +26,7 @@ export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
       limit: query.pageSize,
       ...(query.after !== undefined ? { after: query.after } : {}),
     });
-    const headers: Record<string, string> = {};
-    if (page.next !== undefined) {
-      headers.link = nextLinkHeader(
-        c.get("baseUrl"),
-        "/2/ileap/tad",
-        query,
-        deps.pageTokens.encode(query.scope, page.next),
-      );
-    }
-    return jsonTextResponse(c, dataListBody(page.items), headers);
+    return pageResponse(c, "/2/ileap/tad", query, deps.pageTokens, page);
   });
   return app;
 }
