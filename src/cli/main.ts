@@ -1,79 +1,123 @@
-import { readFileSync } from "node:fs";
+/**
+ * The `ileap` command line: one module per command group in `./commands/`. Running this module
+ * runs the CLI (`bin/ileap.js` imports it); errors are printed once, here, and mapped to the exit
+ * codes of `./exit-codes.ts`.
+ * @module
+ */
 import { Command } from "commander";
-import { rotateKeyRing } from "../auth/local/keyring.ts";
-import { hashSecret } from "../auth/secret-hash.ts";
-import { serveCommand } from "./serve.ts";
+import { registerAuthCommands } from "./commands/auth.ts";
+import { registerCompletionCommand } from "./commands/completion.ts";
+import { registerConformanceCommand } from "./commands/conformance.ts";
+import { registerFootprintsCommands } from "./commands/footprints.ts";
+import { registerHashSecretCommand } from "./commands/hash-secret.ts";
+import { registerKeysCommands } from "./commands/keys.ts";
+import { registerServeCommand } from "./commands/serve.ts";
+import { registerTadCommands } from "./commands/tad.ts";
+import { registerValidateCommand } from "./commands/validate.ts";
+import { registerVersionCommand, VERSION } from "./commands/version.ts";
+import { type CliContext, createContext } from "./context.ts";
+import { reportError } from "./errors.ts";
+import { EXIT } from "./exit-codes.ts";
+import { processTerminal } from "./output.ts";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  failure: invalid documents, conformance not passed, request refused by the host
+  2  usage or configuration error
+  3  authentication error: not logged in, credentials refused, token expired
+  4  network or server error: no connection, timeout, 5xx, rate limited`;
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
-}
-
-/** Builds the `ileap` command line. */
-export function buildCli(): Command {
+/** Builds the `ileap` program for a context (terminal and environment). */
+export function buildCli(ctx: CliContext): Command {
   const program = new Command("ileap")
     .description("iLEAP host, client and conformance tools (PACT Data Exchange Protocol v2 + iLEAP v1.0)")
-    .version(pkg.version, "-v, --version");
-
-  program
-    .command("serve")
-    .description("start an iLEAP host")
-    .option("--demo", "load demo data and enable the demo clients")
-    .option("-c, --config <file>", "JSON or YAML config file")
-    .option("-p, --port <port>", "port (env PORT, default 8080)")
-    .option("--host <host>", "interface to listen on (default 0.0.0.0)")
-    .option("--data-dir <dir>", "data directory (default ./.ileap)")
-    .option("--tls-cert <file>", "TLS certificate (PEM)")
-    .option("--tls-key <file>", "TLS private key (PEM)")
-    .option("--path-prefix <prefix>", "route prefix, e.g. /ileap")
-    .option("--public-url <url>", "public base URL used in discovery and Link headers")
+    .version(VERSION, "-v, --version")
+    .showHelpAfterError("(add --help for more information)")
+    .configureOutput({
+      writeOut: (s) => ctx.term.stdout.write(s),
+      writeErr: (s) => ctx.term.stderr.write(s),
+      outputError: (s, write) => write(ctx.term.err.red(s)),
+    })
+    .exitOverride()
     .addHelpText(
       "after",
-      "\nExamples:\n  $ ileap serve --demo\n  $ ileap serve --config ileap.yaml --tls-cert cert.pem --tls-key key.pem",
-    )
-    .action((flags) => serveCommand(flags, process.env));
+      `
+Examples:
+  $ ileap serve --demo
+  $ ileap auth login --base-url http://127.0.0.1:8080 --client-id hello
+  $ ileap footprints list --all
+  $ ileap tad list --mode Rail --json
+  $ ileap validate footprints.ndjson
+  $ ileap conformance https://api.example.com --client-id acme --client-secret-stdin --expired-token
+${EXIT_CODES_HELP}`,
+    );
 
-  program
-    .command("hash-secret")
-    .description("read a client secret from stdin and print its scrypt hash for the config file")
-    .addHelpText("after", "\nExample:\n  $ printf '%s' \"$SECRET\" | ileap hash-secret")
-    .action(async () => {
-      const secret = await readStdin();
-      if (!secret) {
-        process.stderr.write("ileap: no secret on stdin\n");
-        process.exitCode = 2;
-        return;
-      }
-      process.stdout.write(`${await hashSecret(secret)}\n`);
-    });
+  program.commandsGroup("Host:");
+  registerServeCommand(program, ctx);
+  registerHashSecretCommand(program, ctx);
+  registerKeysCommands(program, ctx);
 
-  program
-    .command("keys")
-    .description("manage the signing keys in the data directory")
-    .command("rotate")
-    .description("make a new signing key; the old one stays published until the next rotation")
-    .option("--data-dir <dir>", "data directory", process.env.ILEAP_DATA_DIR ?? "./.ileap")
-    .action(async (flags: { dataDir: string }) => {
-      const ring = await rotateKeyRing(flags.dataDir);
-      process.stdout.write(
-        `new signing key ${ring.current.kid}${ring.previous ? ` (previous ${ring.previous.kid})` : ""}\n`,
-      );
-    });
+  program.commandsGroup("Client:");
+  registerAuthCommands(program, ctx);
+  registerFootprintsCommands(program, ctx);
+  registerTadCommands(program, ctx);
+  // ── Commands of other modules ────────────────────────────────────────────────────────────────
+  // TODO(import, events issues): `src/cli/commands/import.ts` (registerImportCommand(program:
+  // Command): void) and `src/cli/commands/events.ts` are written separately and did not exist
+  // when this was written. Register them here, e.g.
+  //   import { registerImportCommand } from "./commands/import.ts";
+  //   registerImportCommand(program);
+  // (or in LAZY_COMMANDS below when the module imports the server or other heavy modules).
+  // `clerk-emulator` is registered through LAZY_COMMANDS.
+  // ─────────────────────────────────────────────────────────────────────────────────────────────
 
-  program
-    .command("version")
-    .description("print the version")
-    .action(() => {
-      process.stdout.write(`${pkg.version}\n`);
-    });
+  program.commandsGroup("Tools:");
+  registerValidateCommand(program, ctx);
+  registerConformanceCommand(program, ctx);
+  registerCompletionCommand(program, ctx);
+  registerVersionCommand(program, ctx);
+  program.helpCommand("help [command]", "display help for a command");
   return program;
 }
 
-await buildCli().parseAsync(process.argv);
+/**
+ * Commands of other modules that import heavy dependencies (servers, emulators) at load time: they
+ * are registered only when the command line may need them, so that the client commands start fast.
+ */
+const LAZY_COMMANDS: Readonly<Record<string, (program: Command) => Promise<void>>> = {
+  "clerk-emulator": async (program) => {
+    const { registerClerkEmulatorCommand } = await import("./commands/clerk-emulator.ts");
+    registerClerkEmulatorCommand(program);
+  },
+};
+
+/** Whether `argv` may need the lazy command `name`: it is the command, or help / completion / no command. */
+function mayNeed(argv: readonly string[], name: string): boolean {
+  const first = argv.slice(2).find((a) => !a.startsWith("-"));
+  return first === undefined || first === name || first === "help" || first === "completion";
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`); resolves with the exit code to use. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  try {
+    const program = buildCli(ctx);
+    for (const [name, register] of Object.entries(LAZY_COMMANDS)) {
+      if (mayNeed(argv, name)) await register(program);
+    }
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    return reportError(err, ctx.term, ctx.env);
+  }
+}
+
+// `ileap … | head`: a closed pipe ends the run quietly, as in other command-line tools.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw err;
+  });
+}
+const ctx = createContext(processTerminal(process.env), process.env);
+process.exitCode = await runCli(process.argv, ctx);

@@ -1,0 +1,223 @@
+/**
+ * `ileap conformance BASE_URL`: runs the conformance suite (PACT v2 test cases and iLEAP
+ * TC001–TC008) against any host. Exit code 0 only when every mandatory case passed.
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import type { ConformanceOptions, ConformanceReport } from "../../conformance/index.ts";
+import type { CliContext } from "../context.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
+import { formatJson, type Terminal } from "../output.ts";
+import { getProfile, loadProfiles, selectedProfileName } from "../profiles.ts";
+import { resolveSecret } from "../secrets.ts";
+
+/** Default of `--max-wait`: how long the suite may wait for a fresh token to expire. */
+export const DEFAULT_MAX_WAIT_SECONDS = 120;
+
+interface ConformanceFlags {
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly clientSecretStdin?: boolean;
+  readonly authBaseUrl?: string;
+  readonly profile?: string;
+  readonly json?: boolean;
+  readonly expiredToken?: string | boolean;
+  readonly maxWait?: string;
+  readonly ca?: string;
+  readonly insecure?: boolean;
+  readonly httpRefusal?: boolean;
+  readonly httpBaseUrl?: string;
+  readonly cases?: string;
+  readonly timeout?: string;
+}
+
+function positiveInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new CliError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`, EXIT.usage);
+  }
+  return Number(value);
+}
+
+function colourReport(text: string, term: Terminal): string {
+  const s = term.out;
+  return text
+    .split("\n")
+    .map((line) => {
+      if (line.startsWith("PASS ")) return `${s.green("PASS")}${line.slice(4)}`;
+      if (line.startsWith("FAIL ")) return `${s.red("FAIL")}${line.slice(4)}`;
+      if (line.startsWith("SKIP ")) return `${s.yellow("SKIP")}${line.slice(4)}`;
+      if (line.startsWith("PASSED")) return s.bold(s.green(line));
+      if (line.startsWith("NOT PASSED")) return s.bold(s.red(line));
+      if (line.startsWith("     note:")) return s.dim(line);
+      return line;
+    })
+    .join("\n");
+}
+
+/** Registers `conformance`. */
+export function registerConformanceCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("conformance")
+    .description("run the PACT v2 / iLEAP conformance suite against any host")
+    .argument("[base-url]", "API base URL of the host, incl. any path prefix (default: the profile's)")
+    .option("--client-id <id>", "client id of the test client (default: the profile's)")
+    .option("--client-secret <secret>", "client secret (visible in shell history: prefer the next two)")
+    .option(
+      "--client-secret-stdin",
+      "read the client secret from stdin (else env ILEAP_CLIENT_SECRET, else a prompt)",
+    )
+    .option("--auth-base-url <url>", "base URL of the auth endpoints, when not the API base URL")
+    .option("--profile <name>", "take the base URL and credentials from a login profile")
+    .option(
+      "--expired-token [token]",
+      "run the expired-token cases: with TOKEN (an expired token of the host), or by waiting for a fresh token to expire",
+    )
+    .option(
+      "--max-wait <seconds>",
+      `longest wait for a token to expire (default ${DEFAULT_MAX_WAIT_SECONDS})`,
+    )
+    .option("--ca <file>", "extra trusted CA certificate(s), PEM, for https hosts")
+    .option("--insecure", "do not verify the host's TLS certificate")
+    .option("--no-http-refusal", "skip the checks that plain-HTTP requests are refused (https hosts)")
+    .option("--http-base-url <url>", "plain-HTTP variant of the base URL for the refusal checks")
+    .option("--cases <ids>", "comma-separated case ids to run (default: all)")
+    .option("--timeout <ms>", "timeout of each request in milliseconds (default 10000)")
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+The iLEAP and PACT expired-token cases (ileap-tc008 is mandatory) need a token that has expired:
+pass --expired-token TOKEN, or --expired-token alone to obtain one and wait for it to expire (hosts
+whose tokens live longer than --max-wait seconds are skipped). The plain-HTTP refusal cases (PACT
+TC9–TC11, TC17) run only against https:// base URLs.
+
+Case ids (for --cases) are those of the report: pact-tc01 … pact-tc21, pact-tc14a, pact-ext-…,
+ileap-tc001 … ileap-tc008.
+
+Exit code 0 when every mandatory case passed, 1 when not, 2 for usage errors.
+
+Examples:
+  $ ileap conformance https://api.example.com --client-id acme --client-secret-stdin --expired-token < secret.txt
+  $ ILEAP_CLIENT_SECRET=… ileap conformance https://localhost:8443 --client-id hello --ca cert.pem --expired-token --json
+  $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004`,
+    )
+    .action(async (baseArg: string | undefined, flags: ConformanceFlags) => {
+      const { term } = ctx;
+      // Loaded on use: the suite compiles the JSON Schemas.
+      const { CASE_IDS, formatReport, runConformance } = await import("../../conformance/index.ts");
+      let baseUrl = baseArg;
+      let expired = flags.expiredToken;
+      // `--expired-token URL …`: the optional value swallowed the base URL.
+      if (baseUrl === undefined && typeof expired === "string" && /^https?:\/\//i.test(expired)) {
+        baseUrl = expired;
+        expired = true;
+      }
+      let clientId = flags.clientId;
+      let authBaseUrl = flags.authBaseUrl;
+      let secret: string | undefined;
+      if (baseUrl === undefined || flags.profile !== undefined) {
+        const file = loadProfiles(ctx.env, ctx.warn);
+        const name = selectedProfileName(flags.profile, file, ctx.env);
+        const profile = getProfile(file, name);
+        if (profile === undefined) {
+          throw new CliError(
+            baseUrl === undefined
+              ? "missing BASE_URL (and no login profile to take it from)"
+              : `no profile named ${name}`,
+            EXIT.usage,
+            "ileap conformance BASE_URL --client-id ID --client-secret-stdin",
+          );
+        }
+        baseUrl ??= profile.baseUrl;
+        clientId ??= profile.clientId;
+        authBaseUrl ??= profile.authBaseUrl;
+        if (flags.clientId === undefined || flags.clientId === profile.clientId)
+          secret = profile.clientSecret;
+      }
+      if (clientId === undefined) throw new CliError("--client-id is required", EXIT.usage);
+      if (flags.clientSecret !== undefined && !flags.clientSecretStdin) {
+        ctx.warn(
+          "--client-secret puts the secret in shell history and process lists; prefer --client-secret-stdin or ILEAP_CLIENT_SECRET",
+        );
+      }
+      if (secret === undefined || flags.clientSecret !== undefined || flags.clientSecretStdin) {
+        secret = (await resolveSecret(flags, ctx.env, `Client secret for ${clientId}: `)).secret;
+      }
+      const cases = flags.cases
+        ?.split(",")
+        .map((c) => c.trim())
+        .filter(Boolean);
+      const unknown = cases?.filter((c) => !CASE_IDS.includes(c));
+      if (unknown && unknown.length > 0) {
+        throw new CliError(
+          `unknown case id(s): ${unknown.join(", ")}`,
+          EXIT.usage,
+          `cases: ${CASE_IDS.join(", ")}`,
+        );
+      }
+      let ca: string | undefined;
+      if (flags.ca !== undefined) {
+        try {
+          ca = readFileSync(flags.ca, "utf8");
+        } catch (err) {
+          throw new CliError(`cannot read --ca ${flags.ca}: ${(err as Error).message}`, EXIT.usage);
+        }
+      }
+      const options: ConformanceOptions = {
+        baseUrl,
+        clientId,
+        clientSecret: secret,
+        ...(authBaseUrl !== undefined ? { authBaseUrl } : {}),
+        ...(ca !== undefined || flags.insecure
+          ? { tls: { ...(ca ? { ca } : {}), ...(flags.insecure ? { rejectUnauthorized: false } : {}) } }
+          : {}),
+        ...(typeof expired === "string" ? { expiredToken: expired } : {}),
+        ...(expired === true
+          ? {
+              maxWaitForExpirySeconds: flags.maxWait
+                ? positiveInt("--max-wait", flags.maxWait)
+                : DEFAULT_MAX_WAIT_SECONDS,
+            }
+          : {}),
+        ...(flags.httpRefusal === false ? { checkHttpRefusal: false } : {}),
+        ...(flags.httpBaseUrl !== undefined ? { httpBaseUrl: flags.httpBaseUrl } : {}),
+        ...(cases !== undefined ? { cases } : {}),
+        ...(flags.timeout !== undefined ? { timeoutMs: positiveInt("--timeout", flags.timeout) } : {}),
+      };
+      if (term.stderr.isTTY && !flags.json) {
+        term.stderr.write(`${term.err.dim(`running the conformance suite against ${baseUrl}…`)}\n`);
+      }
+      let report: ConformanceReport;
+      try {
+        report = await runConformance(options);
+      } catch (err) {
+        if (err instanceof TypeError) throw new CliError(err.message, EXIT.usage);
+        throw err;
+      }
+      if (flags.json) {
+        term.stdout.write(formatJson(report, term.stdout));
+      } else {
+        term.stdout.write(`${colourReport(formatReport(report), term)}\n`);
+        const skippedExpiry = report.results.some(
+          (r) => r.status === "skipped" && /expired token/i.test(r.reason ?? ""),
+        );
+        if (skippedExpiry && expired === undefined) {
+          term.stdout.write(
+            `${term.out.dim("hint:")} the expired-token cases need --expired-token (a token, or none to wait for one to expire)\n`,
+          );
+        }
+        if (
+          !baseUrl.startsWith("https://") &&
+          report.summary.mandatoryNotPassed.some((id) =>
+            ["pact-tc09", "pact-tc10", "pact-tc11", "pact-tc17"].includes(id),
+          )
+        ) {
+          term.stdout.write(
+            `${term.out.dim("hint:")} the plain-HTTP refusal cases need an https:// base URL\n`,
+          );
+        }
+      }
+      if (!report.passed) process.exitCode = EXIT.failure;
+    });
+}
