@@ -169,7 +169,7 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
       return { ok: true, value: { ...envelope, type: PACT_EVENT_TYPES.published, data: { pfIds: ids } } };
     }
     case PACT_EVENT_TYPES.requestCreated: {
-      const pf = data.pf;
+      const pf = data.pf === undefined ? legacyFragment(data) : data.pf;
       if (!isObject(pf))
         return bad(`data.pf must be a JSON object (a ProductFootprint fragment), got ${show(pf)}`);
       const comment = data.comment;
@@ -240,4 +240,15 @@ function parseJson(body: string): Parsed<unknown> {
     const detail = e instanceof SyntaxError ? `: ${e.message.slice(0, 120)}` : "";
     return bad(`the event body is not valid JSON${detail}`);
   }
+}
+
+/**
+ * A request without `data.pf` but with top-level `productId`/`productIds` (a string array): the
+ * shape the official test-case document shows for TC 14.A. Accepted as `{ productIds }` so that
+ * such a request is answered (with a rejection when nothing matches) instead of refused.
+ */
+function legacyFragment(data: JsonObject): JsonObject | undefined {
+  const ids = data.productIds ?? data.productId;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((v) => typeof v === "string")) return undefined;
+  return { productIds: ids };
 }

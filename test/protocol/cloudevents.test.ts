@@ -280,3 +280,33 @@ describe("parseEvent: properties", () => {
     assert.equal(r.error.code, "BadRequest");
   });
 });
+
+describe("parseEvent: request without data.pf (official TC 14.A document shape)", () => {
+  it("accepts top-level productId/productIds as the fragment's productIds", () => {
+    for (const key of ["productId", "productIds"]) {
+      const parsed = parseEvent(
+        "application/cloudevents+json; charset=UTF-8",
+        JSON.stringify({
+          specversion: "1.0",
+          id: "test-run-id-12345",
+          source: "https://webhook.example.com",
+          type: "org.wbcsd.pathfinder.ProductFootprintRequest.Created.v1",
+          data: { [key]: ["urn:null"], comment: "Please send PCF data for this year." },
+        }),
+      );
+      assert.ok(parsed.ok, key);
+      assert.deepEqual((parsed.value.data as { pf: unknown }).pf, { productIds: ["urn:null"] });
+    }
+    const none = parseEvent(
+      "application/json",
+      JSON.stringify({
+        specversion: "1.0",
+        id: "x",
+        source: "s",
+        type: "org.wbcsd.pathfinder.ProductFootprintRequest.Created.v1",
+        data: { productId: [] },
+      }),
+    );
+    assert.equal(none.ok, false);
+  });
+});
