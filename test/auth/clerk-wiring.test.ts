@@ -51,7 +51,10 @@ describe("ILEAP_AUTH=clerk wires the Clerk provider from the environment", () =>
   });
 
   it("refuses an invalid Clerk configuration at start-up, naming the variable", async () => {
-    await assert.rejects(startDemoServer({ env: { ILEAP_AUTH: "clerk" } }), /ILEAP_CLERK_FRONTEND_API|CLERK_PUBLISHABLE_KEY/);
+    await assert.rejects(
+      startDemoServer({ env: { ILEAP_AUTH: "clerk" } }),
+      /ILEAP_CLERK_FRONTEND_API|CLERK_PUBLISHABLE_KEY/,
+    );
     await assert.rejects(
       startDemoServer({ env: { ILEAP_AUTH: "clerk", ILEAP_CLERK_FRONTEND_API: "http://clerk.example.com" } }),
       /ILEAP_CLERK_FRONTEND_API/,

@@ -88,7 +88,12 @@ export async function verifyIssuedToken(
     if ((payload.iat as number) * 1000 > context.now + MAX_IAT_SKEW_MS) {
       return { ok: false, reason: "invalid", detail: "token issued in the future" };
     }
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string")
+    if (
+      typeof payload.sub !== "string" ||
+      payload.sub === "" ||
+      typeof payload.sid !== "string" ||
+      payload.sid === ""
+    )
       return { ok: false, reason: "invalid", detail: "bad sub or sid" };
     const orgId = typeof payload.org_id === "string" && payload.org_id !== "" ? payload.org_id : undefined;
     const role =

@@ -5,6 +5,7 @@
  * count (as it does in Clerk) and remembers the credential, which may then sign in even while the
  * identifier is throttled: an attacker cannot lock the real client out through the throttle.
  */
+import { timingSafeEqual } from "node:crypto";
 import { LruMap } from "../lru.ts";
 
 /** Options of {@link FailedAttemptThrottle}. */
@@ -39,6 +40,14 @@ interface Entry {
   knownGood: string | undefined;
 }
 
+/** Compares two credential fingerprints in constant time (for equal lengths). */
+function sameFingerprint(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Normalizes an identifier as Clerk matches it (trimmed, case-insensitive). */
 export function normalizeIdentifier(identifier: string): string {
   return identifier.trim().toLowerCase();
@@ -70,7 +79,7 @@ export class FailedAttemptThrottle {
       this.#entries.set(key, entry);
     }
     this.#prune(entry, now);
-    const bypass = entry.knownGood !== undefined && entry.knownGood === credentialKey;
+    const bypass = sameFingerprint(entry.knownGood, credentialKey);
     if (!bypass && entry.failures.length + entry.inFlight >= this.#max) {
       const oldest = entry.failures[0];
       const retryAfterSeconds =
@@ -96,7 +105,7 @@ export class FailedAttemptThrottle {
         }),
         failure: settle(() => {
           e.failures.push(this.#now());
-          if (e.knownGood === credentialKey) e.knownGood = undefined;
+          if (sameFingerprint(e.knownGood, credentialKey)) e.knownGood = undefined;
         }),
         release: settle(() => undefined),
       },
