@@ -69,6 +69,8 @@ export function validateIleapData(kind: IleapKind, data: unknown): ValidationIss
  * `no-null`. Absent optional properties must be omitted, never `null`.
  */
 export function nullIssues(doc: unknown, pointer = ""): ValidationIssue[] {
+  // Fast path (imports validate millions of documents): no pointer strings unless there is a null.
+  if (!containsNull(doc)) return [];
   const out: ValidationIssue[] = [];
   const walk = (value: unknown, at: string): void => {
     if (value === null) {
@@ -88,6 +90,17 @@ export function nullIssues(doc: unknown, pointer = ""): ValidationIssue[] {
   };
   walk(doc, pointer);
   return out;
+}
+
+function containsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (containsNull(v)) return true;
+    return false;
+  }
+  for (const k in value) if (containsNull((value as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
 /**

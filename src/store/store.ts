@@ -35,12 +35,42 @@ export interface Visibility {
 export interface FootprintRecord {
   readonly document: Record<string, unknown>;
   readonly kind: FootprintKind;
+  /**
+   * Who may see this version. Default (absent): a new id is visible to every principal granted
+   * its kind; a new version of a stored id keeps the visibility of the version it replaces. Give
+   * `{}` to make a replacement unrestricted.
+   */
   readonly visibility?: Visibility;
 }
 
+/** A TAD record to store (created, or replaced by `activityId`). */
 export interface TadRecord {
   readonly document: Record<string, unknown>;
+  /**
+   * Who may see the record. Default (absent): unrestricted for a new `activityId`; a replacement
+   * keeps the stored record's visibility. Give `{}` to make a replacement unrestricted.
+   */
   readonly visibility?: Visibility;
+}
+
+/** The latest stored version of a footprint id, as the write side sees it (visibility ignored). */
+export interface StoredFootprint {
+  readonly id: string;
+  readonly version: number;
+  /** `Active` or `Deprecated`. */
+  readonly status: string;
+  /** Canonical JSON text of the latest version. */
+  readonly document: string;
+  /** Who may see it (`{}` when unrestricted). */
+  readonly visibility: Visibility;
+}
+
+/** How {@link Store.deprecateFootprint} changes a footprint. */
+export interface Deprecation {
+  /** The new version's `updated` (UTC, `Z`); must be later than the stored `created`/`updated`. */
+  readonly updated: string;
+  /** The new version's `statusComment`. Default: the stored version's (if any). */
+  readonly statusComment?: string;
 }
 
 /** An inbound CloudEvent accepted by `POST /2/events`, persisted before we answer 200. */
@@ -65,10 +95,43 @@ export interface Store {
   listFootprints(query: ListFootprintsQuery): Promise<Page>;
   /** TAD records visible to the principal matching every clause, in a stable order. */
   listTad(query: ListTadQuery): Promise<Page>;
-  /** Stores footprints (one transaction: all or nothing). */
+  /**
+   * Stores footprints (one transaction: all or nothing), following the PACT lifecycle: a record
+   * whose id is stored becomes its latest version when its `version` is higher (the older versions
+   * are kept but no longer listed). The same id may appear several times with increasing versions.
+   * @throws {VersionConflictError} for a version not higher than the latest stored (or earlier in
+   *   the batch) one.
+   * @throws {DeprecatedFootprintError} for a new version of a `Deprecated` footprint.
+   * @throws {UnknownReferenceError} when a `precedingPfIds` entry is neither stored nor in the batch.
+   */
   putFootprints(records: readonly FootprintRecord[]): Promise<void>;
-  /** Stores TAD records (one transaction: all or nothing). */
+  /** Stores TAD records (one transaction: all or nothing); a stored `activityId` is replaced in place. */
   putTad(records: readonly TadRecord[]): Promise<void>;
+  /**
+   * Write side, optional: the latest stored version of each of `ids` that exists (any visibility),
+   * keyed by id. Ingestion uses it to check versions and references before writing.
+   */
+  latestFootprints?(ids: readonly string[]): Promise<Map<string, StoredFootprint>>;
+  /**
+   * Write side, optional: the latest versions (any visibility) whose `productIds` contain one of
+   * `productIds`, as canonical JSON texts, in no particular order. Ingestion uses it to find stored
+   * TOCs and HOCs referenced by ShipmentFootprints.
+   */
+  latestFootprintsByProductIds?(productIds: readonly string[]): Promise<string[]>;
+  /**
+   * Write side, optional: stores a new version of footprint `id` with `status` `Deprecated`,
+   * `version` + 1 and `updated`, keeping its visibility. Resolves with the new version's canonical
+   * JSON text, or undefined when the id is not stored.
+   * @throws {DeprecatedFootprintError} when it is already deprecated.
+   */
+  deprecateFootprint?(id: string, change: Deprecation): Promise<string | undefined>;
+  /**
+   * Write side, optional: replaces who may see every stored version of footprint `id` (`{}` =
+   * unrestricted). Resolves false when the id is not stored.
+   */
+  setFootprintVisibility?(id: string, visibility: Visibility): Promise<boolean>;
+  /** Write side, optional: replaces who may see TAD record `activityId`. False when it is not stored. */
+  setTadVisibility?(activityId: string, visibility: Visibility): Promise<boolean>;
   /** Persists an inbound event; resolves only once it is durable. Idempotent per (source, id). */
   recordInboundEvent(event: InboundEvent): Promise<void>;
   /** Resolves when the store can serve requests; rejects otherwise. */
@@ -86,7 +149,47 @@ export class InvalidPagePositionError extends Error {
   override readonly name = "InvalidPagePositionError";
 }
 
-/** Thrown when a write would not increase a footprint's version. */
+/** Details of a {@link VersionConflictError}. */
+export interface VersionConflict {
+  /** Footprint id. */
+  readonly id: string;
+  /** Version that was to be written. */
+  readonly version?: number;
+  /** Latest stored (or earlier in the batch) version. */
+  readonly currentVersion?: number;
+}
+
+/** Thrown when a write would not increase a footprint's version (HTTP 409). */
 export class VersionConflictError extends Error {
-  override readonly name = "VersionConflictError";
+  override readonly name: string = "VersionConflictError";
+  /** The conflicting footprint, when known. */
+  readonly conflict?: VersionConflict;
+
+  constructor(message: string, conflict?: VersionConflict) {
+    super(message);
+    if (conflict) this.conflict = conflict;
+  }
+}
+
+/** Thrown when a write would change a footprint whose latest version is `Deprecated` (HTTP 409). */
+export class DeprecatedFootprintError extends VersionConflictError {
+  override readonly name: string = "DeprecatedFootprintError";
+}
+
+/** Thrown when a footprint's `precedingPfIds` name ids that are neither stored nor in the same batch. */
+export class UnknownReferenceError extends Error {
+  override readonly name = "UnknownReferenceError";
+
+  /**
+   * @param id the footprint holding the references
+   * @param missing the ids it references that do not exist
+   */
+  constructor(
+    readonly id: string,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `footprint ${id}: precedingPfIds ${missing.map((m) => JSON.stringify(m)).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist`,
+    );
+  }
 }

@@ -17,12 +17,14 @@ export function urlLimit(maxUrlBytes: number): MiddlewareHandler<AppEnv> {
 
 const WITHOUT_BODY = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/**
- * Refuses bodies over `maxBodyBytes` (declared or streamed) with 413 and a JSON error body. Requests
- * whose method carries no body skip the check (it would materialise the request stream).
- */
-export function requestBodyLimit(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
+/** A different body limit for the requests whose path starts with `pathPrefix` (e.g. the admin API). */
+export interface BodyLimitOverride {
+  readonly pathPrefix: string;
+  readonly maxBodyBytes: number;
+}
+
+function limitOf(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
     maxSize: maxBodyBytes,
     onError: (c) =>
       jsonErrorResponse(
@@ -32,5 +34,23 @@ export function requestBodyLimit(maxBodyBytes: number): MiddlewareHandler<AppEnv
         `Request body is larger than ${maxBodyBytes} bytes`,
       ),
   });
-  return (c, next) => (WITHOUT_BODY.has(c.req.method) ? next() : limit(c, next));
+}
+
+/**
+ * Refuses bodies over `maxBodyBytes` (declared or streamed) with 413 and a JSON error body; a
+ * request whose path starts with an override's `pathPrefix` gets that override's limit instead
+ * (first match wins). Requests whose method carries no body skip the check (it would materialise
+ * the request stream). Default overrides: none.
+ */
+export function requestBodyLimit(
+  maxBodyBytes: number,
+  overrides: readonly BodyLimitOverride[] = [],
+): MiddlewareHandler<AppEnv> {
+  const limit = limitOf(maxBodyBytes);
+  const special = overrides.map((o) => ({ prefix: o.pathPrefix, limit: limitOf(o.maxBodyBytes) }));
+  return (c, next) => {
+    if (WITHOUT_BODY.has(c.req.method)) return next();
+    const path = c.req.path;
+    return (special.find((o) => path.startsWith(o.prefix))?.limit ?? limit)(c, next);
+  };
 }

@@ -3,25 +3,33 @@ import type { Principal } from "../../auth/principal.ts";
 import { tadIndexEntries } from "../../protocol/tad-filter.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import {
+  checkNewVersion,
+  deprecatedDocument,
   footprintColumns,
   getFootprintSql,
   granteeKeys,
   listFootprintsSql,
   listTadSql,
+  precedingPfIds,
   type Sql,
   toPage,
+  visibilityOf,
 } from "../sql/queries.ts";
-import { MIGRATIONS } from "../sql/schema.ts";
+import { MIGRATIONS, POSTGRES_DIALECT } from "../sql/schema.ts";
 import {
+  DeprecatedFootprintError,
+  type Deprecation,
   type FootprintRecord,
   type InboundEvent,
   type ListFootprintsQuery,
   type ListTadQuery,
   type Page,
   type Store,
+  type StoredFootprint,
   StoreUnavailableError,
   type TadRecord,
-  VersionConflictError,
+  UnknownReferenceError,
+  type Visibility,
 } from "../store.ts";
 import { isConnectionBroken, isDeadConnection, isRetryableConflict, toStoreError } from "./errors.ts";
 import { toPgPlaceholders } from "./placeholders.ts";
@@ -62,24 +70,10 @@ export interface PostgresStoreOptions {
 const MIGRATION_LOCK_KEY = "7596558140635444339";
 /** First key of the two-int advisory lock namespace that serializes writers of one footprint id. */
 const FOOTPRINT_LOCK_NAMESPACE = 0x696c6561;
+/** First key of the two-int advisory lock namespace that serializes writers of one TAD activityId. */
+const TAD_LOCK_NAMESPACE = 0x696c6562;
 /** Times a transaction is run again after a deadlock or serialization failure. */
 const CONFLICT_RETRIES = 3;
-
-/**
- * PostgreSQL-only statements run after the shared statements of the same migration version, in the
- * same transaction. Version 1: the columns that are ordered or range-compared (`ORDER BY f.id`,
- * `f.id > ?`, `productCategoryCpc lt '…'`) use the byte-order collation `"C"`, so listings and
- * comparisons behave exactly as SQLite's BINARY collation whatever the database's default locale
- * is, and their indexes do not depend on the C library's locale data.
- */
-const PG_MIGRATION_EXTRAS: Readonly<Record<number, readonly string[]>> = {
-  1: [
-    `ALTER TABLE footprints
-       ALTER COLUMN id TYPE TEXT COLLATE "C",
-       ALTER COLUMN product_category_cpc TYPE TEXT COLLATE "C",
-       ALTER COLUMN geography_country TYPE TEXT COLLATE "C"`,
-  ],
-};
 
 type Row = Record<string, unknown>;
 type Param = string | number | null | readonly (string | number | null)[];
@@ -184,8 +178,7 @@ export class PostgresStore implements Store {
             await client.query("COMMIT");
             return applied;
           }
-          for (const statement of next.statements("BIGSERIAL PRIMARY KEY")) await client.query(statement);
-          for (const statement of PG_MIGRATION_EXTRAS[next.version] ?? []) await client.query(statement);
+          for (const statement of next.statements(POSTGRES_DIALECT)) await client.query(statement);
           await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [
             next.version,
             new Date().toISOString(),
@@ -375,9 +368,14 @@ export class PostgresStore implements Store {
 
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
     if (records.length === 0) return;
+    await this.#transaction((q) => this.#insertFootprints(q, records));
+  }
+
+  /** Writes footprint versions inside the caller's transaction (see {@link Store.putFootprints}). */
+  async #insertFootprints(q: Query, records: readonly FootprintRecord[]): Promise<void> {
     const prepared = records.map((record) => {
       const c = footprintColumns(record.document);
-      const grantees = granteeKeys(record.visibility);
+      const grantees = record.visibility === undefined ? undefined : granteeKeys(record.visibility);
       const productIds = [...new Set(c.productIds)];
       const companyIds = [...new Set(c.companyIds)];
       const nul = [
@@ -388,7 +386,7 @@ export class PostgresStore implements Store {
         c.geographyCountry,
         ...productIds,
         ...companyIds,
-        ...grantees,
+        ...(grantees ?? []),
       ];
       if (holdsNul(nul))
         throw new TypeError(`footprint ${JSON.stringify(c.id)}: U+0000 cannot be stored in an indexed field`);
@@ -397,68 +395,99 @@ export class PostgresStore implements Store {
     const ids = [...new Set(prepared.map((p) => p.c.id))];
     const lastIndex = new Map<string, number>();
     for (const [i, p] of prepared.entries()) lastIndex.set(p.c.id, i);
-    await this.#transaction(async (q) => {
-      // Writers of the same ids queue up here (in one global order, so they cannot deadlock).
-      await q(
-        `SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, h)
-           FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest($1::text[]) AS x) s ORDER BY h`,
-        [ids],
-      );
-      const stored = await q(
-        "SELECT id, version FROM footprints WHERE id = ANY($1::text[]) AND is_latest = 1",
-        [ids],
-      );
-      const current = new Map<string, number>(stored.map((r) => [r.id as string, r.version as number]));
-      const demote = ids.filter((id) => current.has(id));
-      for (const { c } of prepared) {
-        const version = current.get(c.id);
-        if (version !== undefined && version >= c.version) {
-          throw new VersionConflictError(
-            `footprint ${c.id}: version ${c.version} is not newer than the stored version ${version}`,
-          );
-        }
-        current.set(c.id, c.version);
+    // Writers of the same ids queue up here (in one global order, so they cannot deadlock).
+    await q(
+      `SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, h)
+         FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest($1::text[]) AS x) s ORDER BY h`,
+      [ids],
+    );
+    const stored = await q(
+      "SELECT seq, id, version, status FROM footprints WHERE id = ANY($1::text[]) AND is_latest = 1",
+      [ids],
+    );
+    const current = new Map<string, { version: number; status: string; grantees?: string[] }>(
+      stored.map((r) => [r.id as string, { version: r.version as number, status: r.status as string }]),
+    );
+    // A new version without visibility keeps the visibility of the version it replaces.
+    const inheritFrom = stored.filter((r) =>
+      prepared.some((p) => p.c.id === r.id && p.grantees === undefined),
+    );
+    if (inheritFrom.length > 0) {
+      const seqId = new Map(inheritFrom.map((r) => [String(r.seq), r.id as string]));
+      const rows = await q("SELECT seq, grantee FROM footprint_visibility WHERE seq = ANY($1::bigint[])", [
+        [...seqId.keys()],
+      ]);
+      for (const id of seqId.values()) {
+        const head = current.get(id);
+        if (head) head.grantees = [];
       }
-      if (demote.length > 0) {
-        await q("UPDATE footprints SET is_latest = 0 WHERE id = ANY($1::text[]) AND is_latest = 1", [demote]);
-      }
-      const inserted = await q(
-        `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
-           geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
-         SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
-           $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[])
-         RETURNING seq, id, version`,
-        [
-          prepared.map((p) => p.c.id),
-          prepared.map((p) => p.c.version),
-          prepared.map((p, i) => (lastIndex.get(p.c.id) === i ? 1 : 0)),
-          prepared.map((p) => p.record.kind),
-          prepared.map((p) => p.c.status),
-          prepared.map((p) => p.c.createdMs),
-          prepared.map((p) => p.c.updatedMs),
-          prepared.map((p) => p.c.productCategoryCpc),
-          prepared.map((p) => p.c.geographyCountry),
-          prepared.map((p) => p.c.refPeriodStartMs),
-          prepared.map((p) => p.c.refPeriodEndMs),
-          prepared.map((p) => (p.grantees.length > 0 ? 1 : 0)),
-          prepared.map((p) => p.text),
-        ],
+      for (const r of rows) current.get(seqId.get(String(r.seq)) ?? "")?.grantees?.push(r.grantee as string);
+    }
+    const demote = ids.filter((id) => current.has(id));
+    const effective: string[][] = [];
+    for (const p of prepared) {
+      const head = current.get(p.c.id);
+      if (head) checkNewVersion(p.c.id, p.c.version, head);
+      const grantees = p.grantees ?? head?.grantees ?? [];
+      effective.push(grantees);
+      current.set(p.c.id, { version: p.c.version, status: p.c.status, grantees });
+    }
+    const batchIds = new Set(ids);
+    const referenced = [
+      ...new Set(
+        prepared.flatMap((p) => precedingPfIds(p.record.document)).filter((id) => !batchIds.has(id)),
+      ),
+    ];
+    if (referenced.length > 0) {
+      const found = new Set(
+        (
+          await q("SELECT id FROM footprints WHERE id = ANY($1::text[]) AND is_latest = 1", [
+            referenced.filter((id) => !id.includes("\u0000")),
+          ])
+        ).map((r) => r.id as string),
       );
-      const seqOf = new Map(
-        inserted.map((r) => [`${r.version as number}:${r.id as string}`, r.seq as string]),
-      );
-      const side = { product: pairs(), company: pairs(), grant: pairs() };
       for (const p of prepared) {
-        const seq = seqOf.get(`${p.c.version}:${p.c.id}`);
-        if (seq === undefined) throw new Error(`footprint ${p.c.id}: inserted row not returned`);
-        for (const v of p.productIds) side.product.add(seq, v);
-        for (const v of p.companyIds) side.company.add(seq, v);
-        for (const g of p.grantees) side.grant.add(seq, g);
+        const missing = precedingPfIds(p.record.document).filter((id) => !batchIds.has(id) && !found.has(id));
+        if (missing.length > 0) throw new UnknownReferenceError(p.c.id, missing);
       }
-      await insertPairs(q, "footprint_product_ids", "value", side.product);
-      await insertPairs(q, "footprint_company_ids", "value", side.company);
-      await insertPairs(q, "footprint_visibility", "grantee", side.grant);
-    });
+    }
+    if (demote.length > 0) {
+      await q("UPDATE footprints SET is_latest = 0 WHERE id = ANY($1::text[]) AND is_latest = 1", [demote]);
+    }
+    const inserted = await q(
+      `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
+         geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
+       SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
+         $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[])
+       RETURNING seq, id, version`,
+      [
+        prepared.map((p) => p.c.id),
+        prepared.map((p) => p.c.version),
+        prepared.map((p, i) => (lastIndex.get(p.c.id) === i ? 1 : 0)),
+        prepared.map((p) => p.record.kind),
+        prepared.map((p) => p.c.status),
+        prepared.map((p) => p.c.createdMs),
+        prepared.map((p) => p.c.updatedMs),
+        prepared.map((p) => p.c.productCategoryCpc),
+        prepared.map((p) => p.c.geographyCountry),
+        prepared.map((p) => p.c.refPeriodStartMs),
+        prepared.map((p) => p.c.refPeriodEndMs),
+        effective.map((g) => (g.length > 0 ? 1 : 0)),
+        prepared.map((p) => p.text),
+      ],
+    );
+    const seqOf = new Map(inserted.map((r) => [`${r.version as number}:${r.id as string}`, r.seq as string]));
+    const side = { product: pairs(), company: pairs(), grant: pairs() };
+    for (const [i, p] of prepared.entries()) {
+      const seq = seqOf.get(`${p.c.version}:${p.c.id}`);
+      if (seq === undefined) throw new Error(`footprint ${p.c.id}: inserted row not returned`);
+      for (const v of p.productIds) side.product.add(seq, v, p.c.id);
+      for (const v of p.companyIds) side.company.add(seq, v, p.c.id);
+      for (const g of effective[i] ?? []) side.grant.add(seq, g);
+    }
+    await insertPairs(q, "footprint_product_ids", "value", side.product);
+    await insertPairs(q, "footprint_company_ids", "value", side.company);
+    await insertPairs(q, "footprint_visibility", "grantee", side.grant);
   }
 
   async putTad(records: readonly TadRecord[]): Promise<void> {
@@ -466,33 +495,79 @@ export class PostgresStore implements Store {
     // The same activityId twice in a batch: the last document wins, at the first one's position.
     const byActivity = new Map<
       string,
-      { text: string; grantees: string[]; entries: { path: string; value: string }[] }
+      { text: string; grantees: string[] | undefined; entries: { path: string; value: string }[] }
     >();
     for (const record of records) {
       const activityId = record.document.activityId;
       if (typeof activityId !== "string") throw new TypeError("TAD needs a string activityId");
-      const grantees = granteeKeys(record.visibility);
-      if (holdsNul([activityId, ...grantees])) {
+      const grantees = record.visibility === undefined ? undefined : granteeKeys(record.visibility);
+      if (holdsNul([activityId, ...(grantees ?? [])])) {
         throw new TypeError(`TAD ${JSON.stringify(activityId)}: U+0000 cannot be stored in an indexed field`);
       }
       // PostgreSQL text cannot hold U+0000; such a value could never be matched by a filter anyway.
       const entries = tadIndexEntries(record.document).filter((e) => !holdsNul([e.path, e.value]));
-      byActivity.set(activityId, { text: canonicalJson(record.document), grantees, entries });
+      // The same activityId twice: a later record without visibility keeps the earlier one's.
+      const earlier = byActivity.get(activityId)?.grantees;
+      byActivity.set(activityId, {
+        text: canonicalJson(record.document),
+        grantees: grantees ?? earlier,
+        entries,
+      });
     }
     const activityIds = [...byActivity.keys()];
     const rows = [...byActivity.values()];
     await this.#transaction(async (q) => {
+      // Writers of the same activity ids queue up here (one global order: no deadlock), so the
+      // documents read below are the ones this transaction replaces.
+      await q(
+        `SELECT pg_advisory_xact_lock(${TAD_LOCK_NAMESPACE}, h)
+           FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest($1::text[]) AS x) s ORDER BY h`,
+        [activityIds],
+      );
+      const replaced = await q(
+        "SELECT seq, activity_id, restricted, document FROM tad WHERE activity_id = ANY($1::text[])",
+        [activityIds],
+      );
+      // A replacement without visibility keeps the stored record's (restricted flag and grants).
+      const storedRestricted = new Map(
+        replaced.map((r) => [r.activity_id as string, r.restricted as number]),
+      );
       const upserted = await q(
         `INSERT INTO tad (activity_id, restricted, document)
          SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
          ON CONFLICT (activity_id) DO UPDATE SET restricted = EXCLUDED.restricted, document = EXCLUDED.document
          RETURNING seq, activity_id`,
-        [activityIds, rows.map((r) => (r.grantees.length > 0 ? 1 : 0)), rows.map((r) => r.text)],
+        [
+          activityIds,
+          activityIds.map((a, i) => {
+            const grantees = rows[i]?.grantees;
+            return grantees === undefined ? (storedRestricted.get(a) ?? 0) : grantees.length > 0 ? 1 : 0;
+          }),
+          rows.map((r) => r.text),
+        ],
       );
       const seqOf = new Map(upserted.map((r) => [r.activity_id as string, r.seq as string]));
-      const seqs = [...seqOf.values()];
-      await q("DELETE FROM tad_values WHERE seq = ANY($1::bigint[])", [seqs]);
-      await q("DELETE FROM tad_visibility WHERE seq = ANY($1::bigint[])", [seqs]);
+      const regrant = activityIds
+        .filter((a) => byActivity.get(a)?.grantees !== undefined && storedRestricted.has(a))
+        .map((a) => seqOf.get(a) as string);
+      if (replaced.length > 0) {
+        // The replaced documents' entries, found through the lookup index (there is no seq index).
+        const old = { seq: [] as string[], path: [] as string[], value: [] as string[] };
+        for (const r of replaced) {
+          for (const e of tadIndexEntries(JSON.parse(r.document as string))) {
+            if (holdsNul([e.path, e.value])) continue;
+            old.seq.push(String(r.seq));
+            old.path.push(e.path);
+            old.value.push(e.value);
+          }
+        }
+        await q(
+          `DELETE FROM tad_values x USING unnest($1::text[], $2::text[], $3::bigint[]) AS o(path, value, seq)
+            WHERE x.path = o.path AND x.value = o.value AND x.seq = o.seq`,
+          [old.path, old.value, old.seq],
+        );
+      }
+      if (regrant.length > 0) await q("DELETE FROM tad_visibility WHERE seq = ANY($1::bigint[])", [regrant]);
       const values = { seq: [] as string[], path: [] as string[], value: [] as string[] };
       const grants = pairs();
       for (const [activityId, row] of byActivity) {
@@ -503,7 +578,7 @@ export class PostgresStore implements Store {
           values.path.push(e.path);
           values.value.push(e.value);
         }
-        for (const g of row.grantees) grants.add(seq, g);
+        for (const g of row.grantees ?? []) grants.add(seq, g);
       }
       if (values.seq.length > 0) {
         await q(
@@ -513,6 +588,121 @@ export class PostgresStore implements Store {
       }
       await insertPairs(q, "tad_visibility", "grantee", grants);
     });
+  }
+
+  async latestFootprints(ids: readonly string[]): Promise<Map<string, StoredFootprint>> {
+    const out = new Map<string, StoredFootprint>();
+    const wanted = [...new Set(ids)].filter((id) => !id.includes("\u0000"));
+    if (wanted.length === 0) return out;
+    const rows = await this.#runIdempotentText(
+      `SELECT f.id, f.version, f.status, f.document,
+              COALESCE((SELECT array_agg(v.grantee) FROM footprint_visibility v WHERE v.seq = f.seq), '{}') AS grantees
+         FROM footprints f WHERE f.id = ANY($1::text[]) AND f.is_latest = 1`,
+      [wanted],
+    );
+    for (const r of rows) {
+      out.set(r.id as string, {
+        id: r.id as string,
+        version: r.version as number,
+        status: r.status as string,
+        document: r.document as string,
+        visibility: visibilityOf(r.grantees as string[]),
+      });
+    }
+    return out;
+  }
+
+  async latestFootprintsByProductIds(productIds: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(productIds)].filter((id) => !id.includes("\u0000"));
+    if (wanted.length === 0) return [];
+    const rows = await this.#runIdempotentText(
+      `SELECT f.document FROM footprints f WHERE f.is_latest = 1
+         AND f.seq IN (SELECT x.seq FROM footprint_product_ids x WHERE x.value = ANY($1::text[]))`,
+      [wanted],
+    );
+    return rows.map((r) => r.document as string);
+  }
+
+  async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {
+    if (id.includes("\u0000")) return undefined;
+    return this.#transaction(async (q) => {
+      await q(`SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, hashtext($1))`, [id]);
+      const row = (
+        await q("SELECT kind, version, status, document FROM footprints WHERE id = $1 AND is_latest = 1", [
+          id,
+        ])
+      )[0];
+      if (!row) return undefined;
+      if (row.status === "Deprecated") {
+        throw new DeprecatedFootprintError(`footprint ${id} is already deprecated`, {
+          id,
+          currentVersion: row.version as number,
+        });
+      }
+      const document = deprecatedDocument(
+        JSON.parse(row.document as string) as Record<string, unknown>,
+        change,
+      );
+      await this.#insertFootprints(q, [{ document, kind: row.kind as FootprintRecord["kind"] }]);
+      return canonicalJson(document);
+    });
+  }
+
+  async setFootprintVisibility(id: string, visibility: Visibility): Promise<boolean> {
+    if (id.includes("\u0000")) return false;
+    const grantees = granteeKeys(visibility);
+    if (holdsNul(grantees)) throw new TypeError("U+0000 cannot be stored in a visibility entry");
+    return this.#transaction(async (q) => {
+      await q(`SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, hashtext($1))`, [id]);
+      const seqs = (
+        await q("UPDATE footprints SET restricted = $2 WHERE id = $1 RETURNING seq", [
+          id,
+          grantees.length > 0 ? 1 : 0,
+        ])
+      ).map((r) => r.seq as string);
+      if (seqs.length === 0) return false;
+      await q("DELETE FROM footprint_visibility WHERE seq = ANY($1::bigint[])", [seqs]);
+      const grants = pairs();
+      for (const seq of seqs) for (const g of grantees) grants.add(seq, g);
+      await insertPairs(q, "footprint_visibility", "grantee", grants);
+      return true;
+    });
+  }
+
+  async setTadVisibility(activityId: string, visibility: Visibility): Promise<boolean> {
+    if (activityId.includes("\u0000")) return false;
+    const grantees = granteeKeys(visibility);
+    if (holdsNul(grantees)) throw new TypeError("U+0000 cannot be stored in a visibility entry");
+    return this.#transaction(async (q) => {
+      const row = (
+        await q("UPDATE tad SET restricted = $2 WHERE activity_id = $1 RETURNING seq", [
+          activityId,
+          grantees.length > 0 ? 1 : 0,
+        ])
+      )[0];
+      if (!row) return false;
+      await q("DELETE FROM tad_visibility WHERE seq = $1", [row.seq as string]);
+      const grants = pairs();
+      for (const g of grantees) grants.add(row.seq as string, g);
+      await insertPairs(q, "tad_visibility", "grantee", grants);
+      return true;
+    });
+  }
+
+  /** Runs an idempotent statement with `$n` placeholders and array parameters. */
+  async #runIdempotentText(text: string, params: readonly Param[]): Promise<Row[]> {
+    for (let retries = 0; ; retries++) {
+      const attempt = { reused: false };
+      try {
+        return await this.#onClient(
+          async (client) => (await client.query<Row>(text, [...params])).rows,
+          attempt,
+        );
+      } catch (e) {
+        if (this.#mayRetryStale(e, attempt, retries)) continue;
+        throw toStoreError(e);
+      }
+    }
   }
 
   async recordInboundEvent(event: InboundEvent): Promise<void> {
@@ -560,27 +750,39 @@ export class PostgresStore implements Store {
   }
 }
 
+/** Side-table rows collected for one multi-row insert: `(seq, value)`, plus the footprint `id` when given. */
 interface Pairs {
   readonly seq: string[];
   readonly value: string[];
-  add(seq: string, value: string): void;
+  readonly id: string[];
+  add(seq: string, value: string, id?: string): void;
 }
 
 function pairs(): Pairs {
   const seq: string[] = [];
   const value: string[] = [];
+  const id: string[] = [];
   return {
     seq,
     value,
-    add: (s, v) => {
+    id,
+    add: (s, v, i) => {
       seq.push(s);
       value.push(v);
+      if (i !== undefined) id.push(i);
     },
   };
 }
 
 async function insertPairs(q: Query, table: string, column: string, rows: Pairs): Promise<void> {
   if (rows.seq.length === 0) return;
+  if (rows.id.length > 0) {
+    await q(
+      `INSERT INTO ${table} (seq, ${column}, id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`,
+      [rows.seq, rows.value, rows.id],
+    );
+    return;
+  }
   await q(`INSERT INTO ${table} (seq, ${column}) SELECT * FROM unnest($1::bigint[], $2::text[])`, [
     rows.seq,
     rows.value,

@@ -1,10 +1,12 @@
 import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
 import type { ComparisonOp, FootprintFilter, TadFilterClause } from "../../protocol/filter-ast.ts";
 import {
+  DeprecatedFootprintError,
   InvalidPagePositionError,
   type ListFootprintsQuery,
   type ListTadQuery,
   type Page,
+  VersionConflictError,
   type Visibility,
 } from "../store.ts";
 
@@ -33,7 +35,13 @@ const COLLECTION_TABLES = {
   companyIds: "footprint_company_ids",
 } as const;
 
-/** Compiles a footprint filter into a WHERE fragment over `footprints f`. */
+/**
+ * Compiles a footprint filter into a WHERE fragment over `footprints f`. A collection clause
+ * (`productIds/any(…)`) becomes a per-row probe of its side table's `(value, id, seq)` index,
+ * written as a `COUNT(*)` subquery so that PostgreSQL keeps it a probe instead of turning it into
+ * a join that reads every match (the listing that drives by a collection clause is built by
+ * {@link listFootprintsSql}).
+ */
 export function footprintFilterSql(filter: FootprintFilter): Sql {
   switch (filter.kind) {
     case "time":
@@ -45,7 +53,7 @@ export function footprintFilterSql(filter: FootprintFilter): Sql {
       return { text: `f.${TEXT_COLUMNS[filter.property]} ${OPERATORS[filter.op]} ?`, params: [filter.value] };
     case "any":
       return {
-        text: `EXISTS (SELECT 1 FROM ${COLLECTION_TABLES[filter.property]} x WHERE x.seq = f.seq AND x.value = ?)`,
+        text: `(SELECT COUNT(*) FROM ${COLLECTION_TABLES[filter.property]} x WHERE x.value = ? AND x.id = f.id AND x.seq = f.seq) > 0`,
         params: [filter.value],
       };
     case "and": {
@@ -56,6 +64,12 @@ export function footprintFilterSql(filter: FootprintFilter): Sql {
       };
     }
   }
+}
+
+/** The top-level conjuncts of a filter (nested `and`s flattened). */
+function conjuncts(filter: FootprintFilter | null): FootprintFilter[] {
+  if (filter === null) return [];
+  return filter.kind === "and" ? filter.clauses.flatMap(conjuncts) : [filter];
 }
 
 /** Grantee keys a principal matches in a visibility table. */
@@ -82,13 +96,46 @@ export function visibleToSql(alias: string, table: string, principal: Principal)
   };
 }
 
+/**
+ * TAD paths with few distinct values (enumerations): a poor choice to drive a filtered listing
+ * when the request has a more selective clause too.
+ */
+const LOW_CARDINALITY_TAD_PATHS = new Set([
+  "mode",
+  "temperatureControl",
+  "packagingOrTrEqType",
+  "energyCarriers.energyCarrier",
+  "energyCarriers.feedstocks.feedstock",
+  "energyCarriers.energyConsumptionUnit",
+]);
+
+/**
+ * WHERE fragment: one TAD clause matches (a per-row probe of the `(path, value, seq)` index, as a
+ * `COUNT(*)` subquery so that PostgreSQL does not turn it into a join reading every match).
+ */
+function tadClauseProbe(c: TadFilterClause): Sql {
+  return {
+    text: `(SELECT COUNT(*) FROM tad_values x WHERE x.seq = t.seq AND x.path IN (${c.paths.map(() => "?").join(", ")}) AND x.value = ?) > 0`,
+    params: [...c.paths, c.value],
+  };
+}
+
 /** WHERE fragment: every TAD clause matches (AND across pairs). */
 export function tadFilterSql(clauses: readonly TadFilterClause[]): Sql {
-  const parts = clauses.map((c) => ({
-    text: `EXISTS (SELECT 1 FROM tad_values x WHERE x.seq = t.seq AND x.path IN (${c.paths.map(() => "?").join(", ")}) AND x.value = ?)`,
-    params: [...c.paths, c.value],
-  }));
+  const parts = clauses.map(tadClauseProbe);
   return { text: parts.map((p) => p.text).join(" AND ") || "1 = 1", params: parts.flatMap((p) => p.params) };
+}
+
+/**
+ * The clause that drives a filtered TAD listing: one designating a single path (its index range
+ * `(path, value, seq > position)` yields the matches in listing order), preferring paths with many
+ * distinct values. -1 when every clause designates several paths (e.g. `country`: origin and
+ * destination).
+ */
+function tadDriver(clauses: readonly TadFilterClause[]): number {
+  const single = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.paths.length === 1);
+  const selective = single.find(({ c }) => !LOW_CARDINALITY_TAD_PATHS.has(c.paths[0] as string));
+  return (selective ?? single[0])?.i ?? -1;
 }
 
 /** Joins fragments with AND. */
@@ -162,16 +209,38 @@ export function getFootprintSql(id: string, principal: Principal): Sql {
   return { text: `SELECT f.document FROM footprints f WHERE ${where.text}`, params: where.params };
 }
 
-/** One page (plus one row to detect more) of latest visible footprints by id: selects `id`, `document`. */
+/**
+ * One page (plus one row to detect more) of latest visible footprints by id: selects `id`,
+ * `document`. Keyset pages: `id > position`, in id order, read from an index that is in id order
+ * for the filter, so that a page deep in a listing costs the same as the first:
+ * - with a collection clause (`productIds/any(…)`, `companyIds/any(…)`; `productIds` preferred),
+ *   the listing is driven by that side table's `(value, id, seq)` index and joined to the
+ *   footprints; the other clauses are tested per row;
+ * - otherwise by the partial indexes on the latest versions (`(column, id)` for equality filters,
+ *   `(kind, id)` for the principal's kinds, `(id)`), the planner choosing for range filters
+ *   between walking the id order and sorting the range.
+ */
 export function listFootprintsSql(query: ListFootprintsQuery): Sql {
-  const parts: Sql[] = [
+  const clauses = conjuncts(query.filter);
+  const driver =
+    clauses.find((c) => c.kind === "any" && c.property === "productIds") ??
+    clauses.find((c) => c.kind === "any");
+  const common: Sql[] = [
     { text: "f.is_latest = 1", params: [] },
     kindsSql(query.principal),
     visibleToSql("f", "footprint_visibility", query.principal),
+    ...clauses.filter((c) => c !== driver).map(footprintFilterSql),
   ];
-  if (query.filter) parts.push(footprintFilterSql(query.filter));
-  if (query.after !== undefined) parts.push({ text: "f.id > ?", params: [query.after] });
-  const where = and(...parts);
+  if (driver?.kind === "any") {
+    const position: Sql[] = query.after === undefined ? [] : [{ text: "d.id > ?", params: [query.after] }];
+    const where = and({ text: "d.value = ?", params: [driver.value] }, ...position, ...common);
+    return {
+      text: `SELECT f.id, f.document FROM ${COLLECTION_TABLES[driver.property]} d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
+      params: [...where.params, query.limit + 1],
+    };
+  }
+  const position: Sql[] = query.after === undefined ? [] : [{ text: "f.id > ?", params: [query.after] }];
+  const where = and(...common, ...position);
   return {
     text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
     params: [...where.params, query.limit + 1],
@@ -180,16 +249,39 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
 
 /**
  * One page (plus one row) of visible TAD by seq: selects `seq`, `document`. Undefined when the
- * principal may not read TAD. @throws {InvalidPagePositionError} for a position that is not a seq.
+ * principal may not read TAD. Keyset pages (`seq > position`): with a clause designating a single
+ * path, the listing is driven by the `(path, value, seq)` index range starting at the position
+ * (matches come in listing order; the other clauses are tested per row); otherwise the TAD table is
+ * walked in seq order from the position and every clause tested per row.
+ * @throws {InvalidPagePositionError} for a position that is not a seq.
  */
 export function listTadSql(query: ListTadQuery): Sql | undefined {
   if (!query.principal.grants.has("tad")) return undefined;
-  const parts: Sql[] = [visibleToSql("t", "tad_visibility", query.principal), tadFilterSql(query.filter)];
+  let afterSeq: number | undefined;
   if (query.after !== undefined) {
     if (!/^\d{1,15}$/.test(query.after)) throw new InvalidPagePositionError("bad TAD position");
-    parts.push({ text: "t.seq > ?", params: [Number(query.after)] });
+    afterSeq = Number(query.after);
   }
-  const where = and(...parts);
+  const driverIndex = tadDriver(query.filter);
+  const visible = visibleToSql("t", "tad_visibility", query.principal);
+  const others = tadFilterSql(query.filter.filter((_, i) => i !== driverIndex));
+  const driver = query.filter[driverIndex];
+  if (driver) {
+    // Only `d.seq > ?` (not also `t.seq > ?`): SQLite's planner then keeps the index order.
+    const position: Sql[] = afterSeq === undefined ? [] : [{ text: "d.seq > ?", params: [afterSeq] }];
+    const where = and(
+      { text: "d.path = ? AND d.value = ?", params: [driver.paths[0] as string, driver.value] },
+      ...position,
+      visible,
+      others,
+    );
+    return {
+      text: `SELECT t.seq, t.document FROM tad_values d JOIN tad t ON t.seq = d.seq WHERE ${where.text} ORDER BY d.seq LIMIT ?`,
+      params: [...where.params, query.limit + 1],
+    };
+  }
+  const position: Sql[] = afterSeq === undefined ? [] : [{ text: "t.seq > ?", params: [afterSeq] }];
+  const where = and(visible, others, ...position);
   return {
     text: `SELECT t.seq, t.document FROM tad t WHERE ${where.text} ORDER BY t.seq LIMIT ?`,
     params: [...where.params, query.limit + 1],
@@ -208,4 +300,117 @@ export function toPage(
     items: items.map((r) => r.document as string),
     ...(rows.length > limit && last ? { next: position(last) } : {}),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Write side (ingestion): lookups that ignore visibility
+// ---------------------------------------------------------------------------------------------
+
+/** Most values bound in one `IN (…)` list by the write-side lookups (callers split longer lists). */
+export const MAX_IN_LIST = 500;
+
+/** Splits `values` into chunks of at most {@link MAX_IN_LIST}. */
+export function chunks<T>(values: readonly T[], size = MAX_IN_LIST): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+function inList(values: readonly unknown[]): string {
+  return values.map(() => "?").join(", ");
+}
+
+/** The latest version of each of `ids` (≤ {@link MAX_IN_LIST}): selects `seq, id, version, status, document`. */
+export function latestFootprintsSql(ids: readonly string[]): Sql {
+  return {
+    text: `SELECT f.seq, f.id, f.version, f.status, f.document FROM footprints f WHERE f.is_latest = 1 AND f.id IN (${inList(ids)})`,
+    params: ids,
+  };
+}
+
+/** Grantee keys of the given footprint versions (≤ {@link MAX_IN_LIST} seqs): selects `seq, grantee`. */
+export function footprintGranteesSql(seqs: readonly (number | string)[]): Sql {
+  return {
+    text: `SELECT v.seq, v.grantee FROM footprint_visibility v WHERE v.seq IN (${inList(seqs)})`,
+    params: seqs,
+  };
+}
+
+/** Latest versions whose productIds contain one of `productIds` (≤ {@link MAX_IN_LIST}): selects `document`. */
+export function latestFootprintsByProductIdsSql(productIds: readonly string[]): Sql {
+  return {
+    text: `SELECT f.document FROM footprints f WHERE f.is_latest = 1 AND f.seq IN (SELECT x.seq FROM footprint_product_ids x WHERE x.value IN (${inList(productIds)}))`,
+    params: productIds,
+  };
+}
+
+/** Turns grantee keys (`client:…`, `org:…`) back into a {@link Visibility}. */
+export function visibilityOf(grantees: readonly string[]): Visibility {
+  const clientIds = grantees.filter((g) => g.startsWith("client:")).map((g) => g.slice(7));
+  const organizationIds = grantees.filter((g) => g.startsWith("org:")).map((g) => g.slice(4));
+  return {
+    ...(clientIds.length > 0 ? { clientIds } : {}),
+    ...(organizationIds.length > 0 ? { organizationIds } : {}),
+  };
+}
+
+/**
+ * The document of a footprint's deprecating version: `status` `Deprecated`, `version` + 1, the
+ * given `updated` (and `statusComment`, when given), every other property unchanged.
+ */
+export function deprecatedDocument(
+  stored: Record<string, unknown>,
+  change: { readonly updated: string; readonly statusComment?: string },
+): Record<string, unknown> {
+  const version = typeof stored.version === "number" ? stored.version : 1;
+  const out: Record<string, unknown> = {};
+  // Keep the stored key order; insert properties the stored version lacks at PACT's positions.
+  for (const [k, v] of Object.entries(stored)) {
+    if (k === "version") out.version = version + 1;
+    else if (k === "created") {
+      out.created = v;
+      out.updated = change.updated;
+    } else if (k === "updated") continue;
+    else if (k === "status") {
+      out.status = "Deprecated";
+      if (change.statusComment !== undefined) out.statusComment = change.statusComment;
+    } else if (k === "statusComment") {
+      if (change.statusComment === undefined) out.statusComment = v;
+    } else out[k] = v;
+  }
+  out.version ??= version + 1;
+  out.updated ??= change.updated;
+  out.status ??= "Deprecated";
+  if (change.statusComment !== undefined) out.statusComment ??= change.statusComment;
+  return out;
+}
+
+/**
+ * The PACT lifecycle rules for a new version of a stored footprint (shared by both stores).
+ * @throws {DeprecatedFootprintError} when the current version is `Deprecated`.
+ * @throws {VersionConflictError} when `version` is not higher than the current one.
+ */
+export function checkNewVersion(
+  id: string,
+  version: number,
+  current: { readonly version: number; readonly status: string },
+): void {
+  if (current.status === "Deprecated") {
+    throw new DeprecatedFootprintError(
+      `footprint ${id} is deprecated (version ${current.version}) and can no longer change`,
+      { id, version, currentVersion: current.version },
+    );
+  }
+  if (current.version >= version) {
+    throw new VersionConflictError(
+      `footprint ${id}: version ${version} is not newer than the stored version ${current.version}`,
+      { id, version, currentVersion: current.version },
+    );
+  }
+}
+
+/** The string entries of a document's `precedingPfIds`. */
+export function precedingPfIds(document: Record<string, unknown>): string[] {
+  const ids = document.precedingPfIds;
+  return Array.isArray(ids) ? ids.filter((v): v is string => typeof v === "string") : [];
 }

@@ -1,31 +1,59 @@
 /**
  * Versioned migrations of the relational store. Each entry runs once, in order, inside a
  * transaction; the applied versions are kept in `schema_migrations`. The DDL is portable between
- * SQLite and PostgreSQL except for the auto-increment key, which the dialect supplies.
+ * SQLite and PostgreSQL except for the pieces the {@link Dialect} supplies.
  */
 export interface Migration {
   readonly version: number;
   readonly description: string;
-  /** Statements, given the dialect's auto-increment primary key column type. */
-  readonly statements: (serialKey: string) => readonly string[];
+  /** Statements, given the dialect's column types. */
+  readonly statements: (dialect: Dialect) => readonly string[];
 }
+
+/** The column types (and the few statements) that differ between SQLite and PostgreSQL. */
+export interface Dialect {
+  readonly name: "sqlite" | "postgres";
+  /** Auto-increment primary key column (`INTEGER PRIMARY KEY AUTOINCREMENT`, `BIGSERIAL PRIMARY KEY`). */
+  readonly serialKey: string;
+  /**
+   * Text column that is ordered or range-compared (`ORDER BY f.id`, `f.id > ?`,
+   * `productCategoryCpc lt '…'`): byte order in both dialects, so listings and comparisons behave
+   * the same whatever the PostgreSQL database's default locale is (SQLite's BINARY collation is
+   * byte order already), and indexes do not depend on the C library's locale data.
+   */
+  readonly orderedText: string;
+}
+
+/** SQLite column types. */
+export const SQLITE_DIALECT: Dialect = {
+  name: "sqlite",
+  serialKey: "INTEGER PRIMARY KEY AUTOINCREMENT",
+  orderedText: "TEXT",
+};
+
+/** PostgreSQL column types. */
+export const POSTGRES_DIALECT: Dialect = {
+  name: "postgres",
+  serialKey: "BIGSERIAL PRIMARY KEY",
+  orderedText: 'TEXT COLLATE "C"',
+};
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: "footprints, TAD, visibility, inbound events",
-    statements: (serialKey) => [
+    statements: ({ serialKey, orderedText }) => [
       `CREATE TABLE footprints (
         seq ${serialKey},
-        id TEXT NOT NULL,
+        id ${orderedText} NOT NULL,
         version INTEGER NOT NULL,
         is_latest INTEGER NOT NULL,
         kind TEXT NOT NULL,
         status TEXT NOT NULL,
         created_ms BIGINT NOT NULL,
         updated_ms BIGINT,
-        product_category_cpc TEXT,
-        geography_country TEXT,
+        product_category_cpc ${orderedText},
+        geography_country ${orderedText},
         ref_period_start_ms BIGINT,
         ref_period_end_ms BIGINT,
         restricted INTEGER NOT NULL,
@@ -68,6 +96,52 @@ export const MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL,
         UNIQUE (source, event_id)
       )`,
+    ],
+  },
+  {
+    version: 2,
+    description: "one latest version per id; keyset-ordered filter indexes; leaner side-table indexes",
+    // Every footprint listing walks the latest versions in id order (keyset `id > ?`), every TAD
+    // listing walks seq order (`seq > ?`). The indexes below return the matches of each filter in
+    // that order, so a page costs the same at any depth:
+    // - partial indexes on the latest versions with a trailing `id`: an equality filter (or the
+    //   principal's kinds) reads its matches in id order and stops after one page; for range
+    //   filters the planner chooses between walking the id order and sorting the range;
+    // - the productIds/companyIds side tables carry the footprint id: `(value, id, seq)` drives a
+    //   `…/any(…)` listing in id order (before, every match had to be found and sorted);
+    // - `tad_values (path, value, seq)` already drives a TAD listing in seq order.
+    // The `(seq)` indexes of the side tables served nothing but foreign-key checks and replacing a
+    // TAD record, which now deletes its old entries through the lookup index: dropping them makes
+    // imports cheaper (about 30 `tad_values` rows per TAD record). On PostgreSQL the foreign keys of
+    // the high-volume side tables go too (a key-share lock and an index probe per inserted row); the
+    // store writes parent and side rows in one transaction and never deletes footprints or TAD.
+    statements: ({ name, orderedText }) => [
+      "CREATE UNIQUE INDEX footprints_one_latest ON footprints (id) WHERE is_latest = 1",
+      "DROP INDEX footprints_latest_id",
+      "DROP INDEX footprints_created",
+      "DROP INDEX footprints_updated",
+      "DROP INDEX footprints_cpc",
+      "DROP INDEX footprints_country",
+      "DROP INDEX footprints_period",
+      "CREATE INDEX footprints_latest_kind ON footprints (kind, id) WHERE is_latest = 1",
+      "CREATE INDEX footprints_latest_created ON footprints (created_ms, id) WHERE is_latest = 1",
+      "CREATE INDEX footprints_latest_updated ON footprints (updated_ms, id) WHERE is_latest = 1 AND updated_ms IS NOT NULL",
+      "CREATE INDEX footprints_latest_cpc ON footprints (product_category_cpc, id) WHERE is_latest = 1",
+      "CREATE INDEX footprints_latest_country ON footprints (geography_country, id) WHERE is_latest = 1",
+      "CREATE INDEX footprints_latest_period_start ON footprints (ref_period_start_ms, id) WHERE is_latest = 1",
+      "CREATE INDEX footprints_latest_period_end ON footprints (ref_period_end_ms, id) WHERE is_latest = 1",
+      ...["footprint_product_ids", "footprint_company_ids"].flatMap((table) => [
+        `ALTER TABLE ${table} ADD COLUMN id ${orderedText}`,
+        `UPDATE ${table} SET id = (SELECT f.id FROM footprints f WHERE f.seq = ${table}.seq)`,
+        `DROP INDEX ${table}_value`,
+        `DROP INDEX ${table}_seq`,
+        `CREATE INDEX ${table}_value_id ON ${table} (value, id, seq)`,
+        ...(name === "postgres" ? [`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${table}_seq_fkey`] : []),
+      ]),
+      "DROP INDEX tad_values_seq",
+      ...(name === "postgres"
+        ? ["ALTER TABLE tad_values DROP CONSTRAINT IF EXISTS tad_values_seq_fkey"]
+        : []),
     ],
   },
 ];

@@ -5,16 +5,26 @@ import type { Principal } from "../../auth/principal.ts";
 import { tadIndexEntries } from "../../protocol/tad-filter.ts";
 import { canonicalJson } from "../canonical-json.ts";
 import {
+  checkNewVersion,
+  chunks,
+  deprecatedDocument,
   footprintColumns,
+  footprintGranteesSql,
   getFootprintSql,
   granteeKeys,
+  latestFootprintsByProductIdsSql,
+  latestFootprintsSql,
   listFootprintsSql,
   listTadSql,
+  precedingPfIds,
   type Sql,
   toPage,
+  visibilityOf,
 } from "../sql/queries.ts";
-import { MIGRATIONS } from "../sql/schema.ts";
+import { MIGRATIONS, SQLITE_DIALECT } from "../sql/schema.ts";
 import {
+  DeprecatedFootprintError,
+  type Deprecation,
   type FootprintRecord,
   type InboundEvent,
   InvalidPagePositionError,
@@ -22,9 +32,12 @@ import {
   type ListTadQuery,
   type Page,
   type Store,
+  type StoredFootprint,
   StoreUnavailableError,
   type TadRecord,
+  UnknownReferenceError,
   VersionConflictError,
+  type Visibility,
 } from "../store.ts";
 
 /** Options of the embedded SQLite store. */
@@ -33,6 +46,11 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** Busy timeout in ms when another connection holds the write lock. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Page cache of the connection in KiB. Large imports and deep listings slow down a lot once the
+   * indexes outgrow the cache (SQLite's own default is 2 MiB). Default 16384 (16 MiB).
+   */
+  readonly cacheSizeKiB?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -41,6 +59,8 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  /** Migration versions applied when this store was opened (empty when the file was current). */
+  readonly appliedMigrations: readonly number[];
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
@@ -49,10 +69,11 @@ export class SqliteStore implements Store {
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
     this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.#migrate();
+    this.#db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384))}`);
+    this.appliedMigrations = this.#migrate();
   }
 
-  #migrate(): void {
+  #migrate(): number[] {
     this.#db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     );
@@ -61,15 +82,18 @@ export class SqliteStore implements Store {
         (r) => r.version,
       ),
     );
+    const done: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       this.#db.transaction(() => {
-        for (const statement of m.statements("INTEGER PRIMARY KEY AUTOINCREMENT")) this.#db.exec(statement);
+        for (const statement of m.statements(SQLITE_DIALECT)) this.#db.exec(statement);
         this.#db
           .prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
           .run(m.version, new Date().toISOString());
       })();
+      done.push(m.version);
     }
+    return done;
   }
 
   #prepare(text: string): Database.Statement {
@@ -104,81 +128,202 @@ export class SqliteStore implements Store {
   }
 
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
-    const insert = this.#db.prepare(
+    try {
+      this.#db.transaction(() => this.#insertFootprints(records))();
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  /** Writes footprint versions inside the caller's transaction. */
+  #insertFootprints(records: readonly FootprintRecord[]): void {
+    const insert = this.#prepare(
       `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
          geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
        VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const latest = this.#db.prepare("SELECT version FROM footprints WHERE id = ? AND is_latest = 1");
-    const demote = this.#db.prepare("UPDATE footprints SET is_latest = 0 WHERE id = ? AND is_latest = 1");
-    const productId = this.#db.prepare("INSERT INTO footprint_product_ids (seq, value) VALUES (?, ?)");
-    const companyId = this.#db.prepare("INSERT INTO footprint_company_ids (seq, value) VALUES (?, ?)");
-    const grant = this.#db.prepare("INSERT INTO footprint_visibility (seq, grantee) VALUES (?, ?)");
-    try {
-      this.#db.transaction(() => {
-        for (const record of records) {
-          const c = footprintColumns(record.document);
-          const current = latest.get(c.id) as { version: number } | undefined;
-          if (current && current.version >= c.version) {
-            throw new VersionConflictError(
-              `footprint ${c.id}: version ${c.version} is not newer than the stored version ${current.version}`,
-            );
-          }
-          if (current) demote.run(c.id);
-          const grantees = granteeKeys(record.visibility);
-          const { lastInsertRowid } = insert.run(
-            c.id,
-            c.version,
-            record.kind,
-            c.status,
-            c.createdMs,
-            c.updatedMs,
-            c.productCategoryCpc,
-            c.geographyCountry,
-            c.refPeriodStartMs,
-            c.refPeriodEndMs,
-            grantees.length > 0 ? 1 : 0,
-            canonicalJson(record.document),
-          );
-          for (const v of new Set(c.productIds)) productId.run(lastInsertRowid, v);
-          for (const v of new Set(c.companyIds)) companyId.run(lastInsertRowid, v);
-          for (const g of grantees) grant.run(lastInsertRowid, g);
-        }
-      })();
-    } catch (e) {
-      throw e instanceof VersionConflictError ? e : wrap(e);
+    const latest = this.#prepare(
+      "SELECT seq, version, status, restricted FROM footprints WHERE id = ? AND is_latest = 1",
+    );
+    const exists = this.#prepare("SELECT 1 FROM footprints WHERE id = ? AND is_latest = 1");
+    const demote = this.#prepare("UPDATE footprints SET is_latest = 0 WHERE seq = ?");
+    const productId = this.#prepare("INSERT INTO footprint_product_ids (seq, id, value) VALUES (?, ?, ?)");
+    const companyId = this.#prepare("INSERT INTO footprint_company_ids (seq, id, value) VALUES (?, ?, ?)");
+    const grant = this.#prepare("INSERT INTO footprint_visibility (seq, grantee) VALUES (?, ?)");
+    const inherit = this.#prepare(
+      "INSERT INTO footprint_visibility (seq, grantee) SELECT ?, grantee FROM footprint_visibility WHERE seq = ?",
+    );
+    const batchIds = new Set(records.map((r) => r.document.id));
+    for (const record of records) {
+      const c = footprintColumns(record.document);
+      const current = latest.get(c.id) as
+        | { seq: number; version: number; status: string; restricted: number }
+        | undefined;
+      if (current) checkNewVersion(c.id, c.version, current);
+      const missing = precedingPfIds(record.document).filter(
+        (id) => !batchIds.has(id) && exists.get(id) === undefined,
+      );
+      if (missing.length > 0) throw new UnknownReferenceError(c.id, missing);
+      if (current) demote.run(current.seq);
+      const grantees = granteeKeys(record.visibility);
+      const inherited = record.visibility === undefined && current !== undefined;
+      const restricted = inherited ? current.restricted : grantees.length > 0 ? 1 : 0;
+      const { lastInsertRowid } = insert.run(
+        c.id,
+        c.version,
+        record.kind,
+        c.status,
+        c.createdMs,
+        c.updatedMs,
+        c.productCategoryCpc,
+        c.geographyCountry,
+        c.refPeriodStartMs,
+        c.refPeriodEndMs,
+        restricted,
+        canonicalJson(record.document),
+      );
+      for (const v of new Set(c.productIds)) productId.run(lastInsertRowid, c.id, v);
+      for (const v of new Set(c.companyIds)) companyId.run(lastInsertRowid, c.id, v);
+      if (inherited) inherit.run(lastInsertRowid, current.seq);
+      else for (const g of grantees) grant.run(lastInsertRowid, g);
     }
   }
 
   async putTad(records: readonly TadRecord[]): Promise<void> {
-    const find = this.#db.prepare("SELECT seq FROM tad WHERE activity_id = ?");
-    const insert = this.#db.prepare("INSERT INTO tad (activity_id, restricted, document) VALUES (?, ?, ?)");
-    const update = this.#db.prepare("UPDATE tad SET restricted = ?, document = ? WHERE seq = ?");
-    const clearValues = this.#db.prepare("DELETE FROM tad_values WHERE seq = ?");
-    const clearGrants = this.#db.prepare("DELETE FROM tad_visibility WHERE seq = ?");
-    const value = this.#db.prepare("INSERT INTO tad_values (seq, path, value) VALUES (?, ?, ?)");
-    const grant = this.#db.prepare("INSERT INTO tad_visibility (seq, grantee) VALUES (?, ?)");
+    const find = this.#prepare("SELECT seq, document FROM tad WHERE activity_id = ?");
+    const insert = this.#prepare("INSERT INTO tad (activity_id, restricted, document) VALUES (?, ?, ?)");
+    const update = this.#prepare("UPDATE tad SET document = ? WHERE seq = ?");
+    // The replaced document's entries, found through the lookup index (there is no seq index).
+    const clearValue = this.#prepare("DELETE FROM tad_values WHERE path = ? AND value = ? AND seq = ?");
+    const value = this.#prepare("INSERT INTO tad_values (seq, path, value) VALUES (?, ?, ?)");
     try {
       this.#db.transaction(() => {
         for (const record of records) {
           const activityId = record.document.activityId;
           if (typeof activityId !== "string") throw new TypeError("TAD needs a string activityId");
           const grantees = granteeKeys(record.visibility);
-          const restricted = grantees.length > 0 ? 1 : 0;
           const text = canonicalJson(record.document);
-          const existing = find.get(activityId) as { seq: number } | undefined;
+          const existing = find.get(activityId) as { seq: number; document: string } | undefined;
           let seq: number | bigint;
           if (existing) {
             seq = existing.seq;
-            update.run(restricted, text, seq);
-            clearValues.run(seq);
-            clearGrants.run(seq);
+            update.run(text, seq);
+            for (const e of tadIndexEntries(JSON.parse(existing.document)))
+              clearValue.run(e.path, e.value, seq);
+            if (record.visibility !== undefined) this.#replaceTadGrants(seq, grantees);
           } else {
-            seq = insert.run(activityId, restricted, text).lastInsertRowid;
+            seq = insert.run(activityId, grantees.length > 0 ? 1 : 0, text).lastInsertRowid;
+            this.#replaceTadGrants(seq, grantees);
           }
           for (const entry of tadIndexEntries(record.document)) value.run(seq, entry.path, entry.value);
+        }
+      })();
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  #replaceTadGrants(seq: number | bigint, grantees: readonly string[]): void {
+    this.#prepare("DELETE FROM tad_visibility WHERE seq = ?").run(seq);
+    this.#prepare("UPDATE tad SET restricted = ? WHERE seq = ?").run(grantees.length > 0 ? 1 : 0, seq);
+    const grant = this.#prepare("INSERT INTO tad_visibility (seq, grantee) VALUES (?, ?)");
+    for (const g of grantees) grant.run(seq, g);
+  }
+
+  async latestFootprints(ids: readonly string[]): Promise<Map<string, StoredFootprint>> {
+    const out = new Map<string, StoredFootprint>();
+    try {
+      for (const chunk of chunks([...new Set(ids)])) {
+        const rows = this.#all(latestFootprintsSql(chunk));
+        const grantees = new Map<number, string[]>();
+        for (const seqs of chunks(rows.map((r) => r.seq as number))) {
+          for (const g of this.#all(footprintGranteesSql(seqs))) {
+            const list = grantees.get(g.seq as number) ?? [];
+            list.push(g.grantee as string);
+            grantees.set(g.seq as number, list);
+          }
+        }
+        for (const r of rows) {
+          out.set(r.id as string, {
+            id: r.id as string,
+            version: r.version as number,
+            status: r.status as string,
+            document: r.document as string,
+            visibility: visibilityOf(grantees.get(r.seq as number) ?? []),
+          });
+        }
+      }
+    } catch (e) {
+      throw wrap(e);
+    }
+    return out;
+  }
+
+  async latestFootprintsByProductIds(productIds: readonly string[]): Promise<string[]> {
+    const seen = new Set<string>();
+    for (const chunk of chunks([...new Set(productIds)])) {
+      for (const r of this.#all(latestFootprintsByProductIdsSql(chunk))) seen.add(r.document as string);
+    }
+    return [...seen];
+  }
+
+  async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {
+    const latest = this.#prepare(
+      "SELECT seq, kind, version, status, document FROM footprints WHERE id = ? AND is_latest = 1",
+    );
+    try {
+      return this.#db.transaction((): string | undefined => {
+        const row = latest.get(id) as
+          | { seq: number; kind: FootprintRecord["kind"]; version: number; status: string; document: string }
+          | undefined;
+        if (!row) return undefined;
+        if (row.status === "Deprecated") {
+          throw new DeprecatedFootprintError(`footprint ${id} is already deprecated`, {
+            id,
+            currentVersion: row.version,
+          });
+        }
+        const document = deprecatedDocument(JSON.parse(row.document) as Record<string, unknown>, change);
+        // Same transaction; the new version inherits the visibility.
+        this.#insertFootprints([{ document, kind: row.kind }]);
+        return canonicalJson(document);
+      })();
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  async setFootprintVisibility(id: string, visibility: Visibility): Promise<boolean> {
+    const grantees = granteeKeys(visibility);
+    try {
+      return this.#db.transaction((): boolean => {
+        const seqs = (
+          this.#prepare("SELECT seq FROM footprints WHERE id = ?").all(id) as { seq: number }[]
+        ).map((r) => r.seq);
+        const clear = this.#prepare("DELETE FROM footprint_visibility WHERE seq = ?");
+        const mark = this.#prepare("UPDATE footprints SET restricted = ? WHERE seq = ?");
+        const grant = this.#prepare("INSERT INTO footprint_visibility (seq, grantee) VALUES (?, ?)");
+        for (const seq of seqs) {
+          clear.run(seq);
+          mark.run(grantees.length > 0 ? 1 : 0, seq);
           for (const g of grantees) grant.run(seq, g);
         }
+        return seqs.length > 0;
+      })();
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  async setTadVisibility(activityId: string, visibility: Visibility): Promise<boolean> {
+    try {
+      return this.#db.transaction((): boolean => {
+        const row = this.#prepare("SELECT seq FROM tad WHERE activity_id = ?").get(activityId) as
+          | { seq: number }
+          | undefined;
+        if (!row) return false;
+        this.#replaceTadGrants(row.seq, granteeKeys(visibility));
+        return true;
       })();
     } catch (e) {
       throw wrap(e);
@@ -191,6 +336,19 @@ export class SqliteStore implements Store {
         `INSERT INTO inbound_events (source, event_id, type, body, received_from, received_at, state)
          VALUES (?, ?, ?, ?, ?, ?, 'received') ON CONFLICT (source, event_id) DO NOTHING`,
       ).run(event.source, event.id, event.type, event.body, event.receivedFrom, new Date().toISOString());
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  /**
+   * Refreshes the query planner's statistics (`ANALYZE`). Call it after a bulk import: without
+   * statistics SQLite cannot tell a selective range filter from a broad one and may walk a whole
+   * index instead of sorting a few matches.
+   */
+  async analyze(): Promise<void> {
+    try {
+      this.#db.exec("ANALYZE");
     } catch (e) {
       throw wrap(e);
     }
@@ -215,7 +373,12 @@ export class SqliteStore implements Store {
 }
 
 function wrap(e: unknown): Error {
-  if (e instanceof InvalidPagePositionError || e instanceof VersionConflictError) return e;
+  if (
+    e instanceof InvalidPagePositionError ||
+    e instanceof VersionConflictError ||
+    e instanceof UnknownReferenceError
+  )
+    return e;
   const code = (e as { code?: string }).code ?? "";
   if (
     /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code) ||

@@ -1,0 +1,21 @@
+// Child process of the scale benchmark: the real host over an existing store (DATABASE_URL, else
+// the SQLite store in ILEAP_DATA_DIR) on a free loopback port, clients from ILEAP_BENCH_CONFIG.
+// Prints its URL on stdout; logs go nowhere (the access log still runs, as in production).
+import pino from "pino";
+import { loadConfig } from "../../src/config/load.ts";
+import { createIleapServer } from "../../src/server.ts";
+
+const config = loadConfig({
+  env: { ...process.env, ILEAP_HOST: "127.0.0.1", PORT: "0", ILEAP_LOG_LEVEL: "info" },
+  ...(process.env.ILEAP_BENCH_CONFIG ? { file: process.env.ILEAP_BENCH_CONFIG } : {}),
+});
+const host = await createIleapServer(config, {
+  logger: pino({ level: "info" }, pino.destination("/dev/null")),
+});
+const running = await host.listen();
+process.stdout.write(`${running.url}\n`);
+process.on("SIGTERM", async () => {
+  await running.close(500);
+  await host.close();
+  process.exit(0);
+});
