@@ -256,7 +256,7 @@ export class IleapClient {
       {
         method: "POST",
         url: `${this.baseUrl}/2/events`,
-        headers: { "content-type": "application/cloudevents+json; charset=utf-8" },
+        headers: { "content-type": "application/cloudevents+json; charset=UTF-8" },
         body: JSON.stringify(body),
         retry: options.retry ?? false,
       },

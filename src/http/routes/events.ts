@@ -22,6 +22,9 @@ export function eventRoutes(deps: AppDependencies): Hono<AppEnv> {
       body,
       receivedFrom: c.get("principal").clientId,
     });
+    // Answers and records are durable before the 200; a crash before it makes the sender retry,
+    // and both writes are idempotent per (source, id).
+    await deps.events?.handleInbound(event, c.get("principal"));
     return c.body(null, 200);
   });
   return app;

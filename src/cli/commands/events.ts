@@ -1,0 +1,172 @@
+/**
+ * `ileap events list|show|retry`: the host's PACT events outbox (deliveries of request answers
+ * and `Published` events) and the `Published` events received from peers. Reads the same
+ * configuration as `ileap serve` (`--config`, `--data-dir`, `DATABASE_URL`).
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { ConfigError, loadConfig } from "../../config/load.ts";
+import type { Delivery, DeliveryStatus, Outbox } from "../../events/outbox.ts";
+import { type CliContext, createContext } from "../context.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
+import { type Column, formatJson, processTerminal, renderTable } from "../output.ts";
+
+interface StoreFlags {
+  readonly config?: string;
+  readonly dataDir?: string;
+}
+
+/** Opens the configured outbox (loaded lazily: the database drivers are not needed by other commands). */
+async function openOutbox(ctx: CliContext, flags: StoreFlags): Promise<Outbox> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({
+      env: ctx.env,
+      ...(flags.config ? { file: flags.config } : {}),
+      overrides: { ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
+    throw e;
+  }
+  if (config.database.url) {
+    const { PostgresOutbox } = await import("../../events/postgres-outbox.ts");
+    return PostgresOutbox.connect({ connectionString: config.database.url });
+  }
+  const file = join(resolve(config.dataDir), "ileap.sqlite");
+  if (!existsSync(file)) {
+    throw new CliError(`no database at ${file}`, EXIT.usage, "give --data-dir (or --config) of the host");
+  }
+  const { SqliteOutbox } = await import("../../events/sqlite-outbox.ts");
+  return new SqliteOutbox({ file });
+}
+
+async function withOutbox<T>(ctx: CliContext, flags: StoreFlags, run: (o: Outbox) => Promise<T>): Promise<T> {
+  const outbox = await openOutbox(ctx, flags);
+  try {
+    return await run(outbox);
+  } finally {
+    await outbox.close();
+  }
+}
+
+const STATUSES: readonly DeliveryStatus[] = ["pending", "delivered", "dead"];
+
+function iso(ms: number | undefined): string {
+  return ms === undefined ? "" : new Date(ms).toISOString();
+}
+
+/** A delivery as shown to users (the stored request principal and body are summarized). */
+function view(d: Delivery): Record<string, unknown> {
+  return {
+    id: d.id,
+    kind: d.kind,
+    status: d.status,
+    target: d.target,
+    attempts: d.attempts,
+    createdAt: iso(d.createdAt),
+    nextAttemptAt: d.status === "pending" ? iso(d.nextAttemptAt) : undefined,
+    deliveredAt: iso(d.deliveredAt) || undefined,
+    lastError: d.lastError,
+    requestEventId: d.request?.event.id,
+    requester: d.request?.principal.clientId,
+    eventType: d.body ? (JSON.parse(d.body) as { type?: string }).type : undefined,
+  };
+}
+
+function withStoreOptions(cmd: Command): Command {
+  return cmd
+    .option("-c, --config <file>", "the host's JSON or YAML config file")
+    .option("--data-dir <dir>", "the host's data directory (default ./.ileap)");
+}
+
+/**
+ * Registers `ileap events` (`list`, `show`, `retry`).
+ * @param ctx terminal and environment. Default: the process's.
+ */
+export function registerEventsCommand(
+  program: Command,
+  ctx: CliContext = createContext(processTerminal(process.env), process.env),
+): void {
+  const events = program.command("events").description("PACT events outbox of the host: list, show, retry");
+  const out = (s: string) => ctx.term.stdout.write(s);
+
+  withStoreOptions(events.command("list"))
+    .description("list outbound deliveries (newest first), or received Published events with --inbound")
+    .option("--status <status>", `only deliveries in this status (${STATUSES.join(", ")})`)
+    .option("--limit <n>", "at most this many", "50")
+    .option("--inbound", "list Published events received from peers instead")
+    .option("--json", "JSON output")
+    .action(
+      async (flags: StoreFlags & { status?: string; limit: string; inbound?: boolean; json?: boolean }) => {
+        if (flags.status !== undefined && !STATUSES.includes(flags.status as DeliveryStatus)) {
+          throw new CliError(`--status must be one of ${STATUSES.join(", ")}`, EXIT.usage);
+        }
+        const limit = Number(flags.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new CliError("--limit must be a positive integer", EXIT.usage);
+        await withOutbox(ctx, flags, async (outbox) => {
+          if (flags.inbound) {
+            const rows = (await outbox.listInboundPublished(limit)).map((e) => ({
+              ...e,
+              receivedAt: iso(e.receivedAt),
+            }));
+            if (flags.json) return out(formatJson(rows, ctx.term.stdout));
+            const cols: Column<(typeof rows)[number]>[] = [
+              { header: "EVENT ID", value: (r) => r.eventId },
+              { header: "SOURCE", value: (r) => r.source, shrink: true },
+              { header: "FROM", value: (r) => r.receivedFrom },
+              { header: "RECEIVED", value: (r) => r.receivedAt },
+              { header: "PF IDS", value: (r) => r.pfIds.join(","), shrink: true },
+            ];
+            return out(renderTable(cols, rows, { styles: ctx.term.out }));
+          }
+          const rows = await outbox.list({
+            limit,
+            ...(flags.status ? { status: flags.status as DeliveryStatus } : {}),
+          });
+          if (flags.json) return out(formatJson(rows.map(view), ctx.term.stdout));
+          const cols: Column<Delivery>[] = [
+            { header: "ID", value: (d) => d.id },
+            { header: "KIND", value: (d) => d.kind },
+            { header: "STATUS", value: (d) => d.status },
+            { header: "ATTEMPTS", value: (d) => String(d.attempts), align: "right" },
+            { header: "TARGET", value: (d) => d.target, shrink: true },
+            { header: "CREATED", value: (d) => iso(d.createdAt) },
+            { header: "LAST ERROR", value: (d) => d.lastError ?? "", shrink: true },
+          ];
+          return out(renderTable(cols, rows, { styles: ctx.term.out }));
+        });
+      },
+    );
+
+  withStoreOptions(events.command("show"))
+    .description("show one delivery, with the event sent (or to be sent)")
+    .argument("<id>", "delivery id (= the outbound event id)")
+    .action(async (id: string, flags: StoreFlags) => {
+      await withOutbox(ctx, flags, async (outbox) => {
+        const d = await outbox.get(id);
+        if (!d) throw new CliError(`no delivery ${id}`, EXIT.failure);
+        out(
+          formatJson(
+            { ...view(d), event: d.body ? (JSON.parse(d.body) as unknown) : undefined },
+            ctx.term.stdout,
+          ),
+        );
+      });
+    });
+
+  withStoreOptions(events.command("retry"))
+    .description("make a dead (or waiting) delivery due now again; a running host sends it on its next round")
+    .argument("<id>", "delivery id")
+    .action(async (id: string, flags: StoreFlags) => {
+      await withOutbox(ctx, flags, async (outbox) => {
+        if (!(await outbox.retry(id, Date.now()))) {
+          throw new CliError(`no delivery ${id} to retry (unknown or already delivered)`, EXIT.failure);
+        }
+        out(`delivery ${id} is due again\n`);
+      });
+    });
+}
