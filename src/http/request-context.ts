@@ -50,3 +50,25 @@ export function publicBaseUrl(c: Context, options: PublicUrlOptions): string {
   }
   return `${effectiveScheme(c, options)}://${host}${options.pathPrefix}`;
 }
+
+/**
+ * The address of the client for per-address limits: the connection's peer, or, when that peer is
+ * a trusted proxy (`trustProxy`), the right-most `X-Forwarded-For` entry that is not itself a
+ * trusted proxy (entries further left can be forged by the client). `undefined` when the request
+ * did not come through a Node server (in-process `app.request()`).
+ */
+export function clientAddress(c: Context, trustProxy: boolean | readonly string[]): string | undefined {
+  const peer = remoteAddress(c)?.replace(/^::ffff:/, "");
+  if (peer === undefined) return undefined;
+  const isTrusted = (a: string) => trustProxy === true || (trustProxy !== false && trustProxy.includes(a));
+  if (!isTrusted(peer)) return peer;
+  const chain = (c.req.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((a) => a.trim().replace(/^::ffff:/, ""))
+    .filter((a) => a !== "");
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const hop = chain[i] as string;
+    if (!isTrusted(hop)) return hop;
+  }
+  return chain[0] ?? peer;
+}

@@ -135,6 +135,15 @@ export function parseTadFilter(
   return { ok: true, value: clauses };
 }
 
+/**
+ * Prints clauses as a URL query string (`name=value&…`, form-encoded) that {@link parseTadFilter}
+ * reads back (through `URLSearchParams`) to the same clauses; the inverse of parsing, used to
+ * check parse → print → parse stability. Values are printed as stored (already lower-cased).
+ */
+export function printTadFilter(clauses: readonly TadFilterClause[]): string {
+  return new URLSearchParams(clauses.map((c): [string, string] => [c.name, c.value])).toString();
+}
+
 /** One row of the TAD filter index: a full dotted leaf path and its lower-cased value. */
 export interface TadIndexEntry {
   readonly path: string;
