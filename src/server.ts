@@ -6,14 +6,21 @@ import pino, { type Logger } from "pino";
 import { createClerkAuthProvider } from "./auth/clerk/clerk-provider.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
+import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
 import type { AuthProvider } from "./auth/provider.ts";
 import { hashSecret } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
+import { ConfigError } from "./config/load.ts";
 import type { ClientConfig, IleapConfig } from "./config/types.ts";
+import type { Outbox } from "./events/outbox.ts";
+import { PostgresOutbox } from "./events/postgres-outbox.ts";
+import { EventsService } from "./events/service.ts";
+import { SqliteOutbox } from "./events/sqlite-outbox.ts";
 import { createApp } from "./http/app.ts";
 import type { AppEnv } from "./http/env.ts";
 import { PageTokens } from "./http/page-token.ts";
 import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
+import type { CompanyInfo } from "./model/ileap-mapping.ts";
 import { PostgresStore } from "./store/postgres/postgres-store.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -29,6 +36,8 @@ export interface ServerOverrides {
   readonly auth?: AuthProvider;
   /** Clock for the built-in issuer (ms since epoch). Default `Date.now`. */
   readonly now?: () => number;
+  /** Events outbox. Default: tables in the store's database (SQLite file or `database.url`). */
+  readonly outbox?: Outbox;
 }
 
 /** A composed host: the app and its parts, ready to listen. */
@@ -37,6 +46,8 @@ export interface IleapServer {
   readonly store: Store;
   readonly auth: AuthProvider;
   readonly logger: Logger;
+  /** PACT events: request answers, `footprintsChanged` hook for ingestion, outbox and worker. */
+  readonly events: EventsService;
   /** Starts listening as configured (host, port, TLS, timeouts). */
   listen(): Promise<RunningHttpServer>;
   /** Closes the store and the auth provider (call after the HTTP server closed). */
@@ -54,6 +65,19 @@ function readOrCreateSecretFile(file: string, bytes: number): Buffer {
   return readFileSync(file);
 }
 
+/** The principal of a configured client of the built-in issuer (for a peer's `visibleAs`). */
+function principalOfClient(clients: readonly ClientConfig[], clientId: string): Principal | undefined {
+  const c = clients.find((x) => x.id === clientId);
+  if (!c) return undefined;
+  return {
+    subject: c.id,
+    clientId: c.id,
+    roles: c.roles ?? [],
+    grants: new Set<DataKind>(c.grants.includes("*") ? DATA_KINDS : (c.grants as DataKind[])),
+    ...(c.organizationId ? { organizationId: c.organizationId } : {}),
+  };
+}
+
 async function demoClientConfigs(): Promise<ClientConfig[]> {
   return Promise.all(
     DEMO_CLIENTS.map(async (c) => ({
@@ -65,10 +89,24 @@ async function demoClientConfigs(): Promise<ClientConfig[]> {
   );
 }
 
-/** The configured store: PostgreSQL when `database.url` is set, else SQLite in the data directory. */
-async function openStore(config: IleapConfig, dataDir: string): Promise<Store> {
+/**
+ * The configured store: PostgreSQL when `database.url` is set, else SQLite in `dataDir` (an
+ * existing, resolved directory). Pending migrations are applied per `database.migrate`.
+ * `tuning.sqliteCacheSizeKiB`: page cache of the SQLite store (default: the store's, 16 MiB; bulk
+ * imports run faster with more).
+ */
+export async function openStore(
+  config: IleapConfig,
+  dataDir: string,
+  tuning: { readonly sqliteCacheSizeKiB?: number } = {},
+): Promise<Store> {
   const db = config.database;
-  if (!db.url) return new SqliteStore({ file: join(dataDir, "ileap.sqlite") });
+  if (!db.url) {
+    return new SqliteStore({
+      file: join(dataDir, "ileap.sqlite"),
+      ...(tuning.sqliteCacheSizeKiB ? { cacheSizeKiB: tuning.sqliteCacheSizeKiB } : {}),
+    });
+  }
   return PostgresStore.connect({
     connectionString: db.url,
     poolMax: db.poolMax,
@@ -76,6 +114,30 @@ async function openStore(config: IleapConfig, dataDir: string): Promise<Store> {
     connectionTimeoutMs: db.connectionTimeoutMs,
     migrate: db.migrate,
   });
+}
+
+/** The configured page-token key; a missing or short file stops the start-up with a clear message. */
+function readPageTokenKey(file: string): Buffer {
+  let key: Buffer;
+  try {
+    key = readFileSync(file);
+  } catch (e) {
+    throw new ConfigError(
+      `ILEAP_PAGE_TOKEN_KEY_FILE (pageTokenKeyFile) ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  if (key.length < 32) {
+    throw new ConfigError(
+      `ILEAP_PAGE_TOKEN_KEY_FILE (pageTokenKeyFile) ${file}: expected at least 32 bytes, got ${key.length}`,
+    );
+  }
+  return key;
+}
+
+/** The configured data owner (company name and ids), for the admin API's iLEAP-native imports. */
+export function companyOf(config: IleapConfig): { company?: CompanyInfo } {
+  const c = config.company;
+  return c?.name && c.ids && c.ids.length > 0 ? { company: { companyName: c.name, companyIds: c.ids } } : {};
 }
 
 /** Loads the demo data into an empty store (a store that already holds footprints is left alone). */
@@ -113,8 +175,27 @@ export async function createIleapServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = overrides.store ?? (await openStore(config, dataDir));
+  let outbox: Outbox | undefined;
   try {
+    outbox =
+      overrides.outbox ??
+      (config.database.url
+        ? await PostgresOutbox.connect({
+            connectionString: config.database.url,
+            connectionTimeoutMs: config.database.connectionTimeoutMs,
+          })
+        : new SqliteOutbox({ file: join(dataDir, "ileap.sqlite") }));
     const clients = [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+    let listenUrl = `http://${config.host}:${config.port}`;
+    const events = new EventsService({
+      outbox,
+      store,
+      peers: config.peers,
+      settings: config.events,
+      source: () => config.events.source ?? config.publicUrl ?? `${listenUrl}${config.pathPrefix}`,
+      logger: logger.child({ component: "events" }),
+      principalFor: (clientId) => principalOfClient(clients, clientId),
+    });
     const keys = await loadKeyRing({ dataDir, ...config.auth });
     const fixedClaims = {
       ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}),
@@ -132,12 +213,18 @@ export async function createIleapServer(
           })
         : new LocalIssuer({ keys, clients, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...fixedClaims }));
     if (config.demo && (await seedDemoData(store))) logger.info("demo data loaded into an empty store");
-    const pageTokens = new PageTokens(readOrCreateSecretFile(join(dataDir, "page-token.key"), 32));
+    const pageTokens = new PageTokens(
+      config.pageTokenKeyFile
+        ? readPageTokenKey(config.pageTokenKeyFile)
+        : readOrCreateSecretFile(join(dataDir, "page-token.key"), 32),
+    );
     const app = createApp({
       auth,
       store,
       logger,
       pageTokens,
+      events,
+      ...companyOf(config),
       options: {
         pathPrefix: config.pathPrefix,
         trustProxy: config.trustProxy,
@@ -151,21 +238,29 @@ export async function createIleapServer(
       store,
       auth,
       logger,
-      listen: () =>
-        startHttpServer(app, {
+      events,
+      listen: async () => {
+        const running = await startHttpServer(app, {
           host: config.host,
           port: config.port,
           headersTimeoutMs: config.limits.headersTimeoutMs,
           requestTimeoutMs: config.limits.requestTimeoutMs,
           maxHeaderBytes: config.limits.maxHeaderBytes,
           ...(config.tls ? { tls: config.tls } : {}),
-        }),
+        });
+        listenUrl = running.url;
+        if (config.events.workerEnabled) events.start();
+        return running;
+      },
       close: async () => {
+        await events.stop();
+        await outbox?.close();
         await auth.close?.();
         await store.close();
       },
     };
   } catch (e) {
+    await outbox?.close();
     await store.close();
     throw e;
   }

@@ -8,6 +8,7 @@ import { Command } from "commander";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerCompletionCommand } from "./commands/completion.ts";
 import { registerConformanceCommand } from "./commands/conformance.ts";
+import { registerEventsCommand } from "./commands/events.ts";
 import { registerFootprintsCommands } from "./commands/footprints.ts";
 import { registerHashSecretCommand } from "./commands/hash-secret.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
@@ -62,15 +63,9 @@ ${EXIT_CODES_HELP}`,
   registerAuthCommands(program, ctx);
   registerFootprintsCommands(program, ctx);
   registerTadCommands(program, ctx);
-  // ── Commands of other modules ────────────────────────────────────────────────────────────────
-  // TODO(import, events issues): `src/cli/commands/import.ts` (registerImportCommand(program:
-  // Command): void) and `src/cli/commands/events.ts` are written separately and did not exist
-  // when this was written. Register them here, e.g.
-  //   import { registerImportCommand } from "./commands/import.ts";
-  //   registerImportCommand(program);
-  // (or in LAZY_COMMANDS below when the module imports the server or other heavy modules).
-  // `clerk-emulator` is registered through LAZY_COMMANDS.
-  // ─────────────────────────────────────────────────────────────────────────────────────────────
+  registerEventsCommand(program, ctx);
+  // `import`, `db` and `clerk-emulator` load the server, the database drivers or the emulator:
+  // they are registered through LAZY_COMMANDS.
 
   program.commandsGroup("Tools:");
   registerValidateCommand(program, ctx);
@@ -86,6 +81,14 @@ ${EXIT_CODES_HELP}`,
  * are registered only when the command line may need them, so that the client commands start fast.
  */
 const LAZY_COMMANDS: Readonly<Record<string, (program: Command) => Promise<void>>> = {
+  import: async (program) => {
+    const { registerImportCommand } = await import("./commands/import.ts");
+    registerImportCommand(program);
+  },
+  db: async (program) => {
+    const { registerDbCommand } = await import("./commands/db.ts");
+    registerDbCommand(program);
+  },
   "clerk-emulator": async (program) => {
     const { registerClerkEmulatorCommand } = await import("./commands/clerk-emulator.ts");
     registerClerkEmulatorCommand(program);

@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadClerkConfig } from "../auth/clerk/config.ts";
 import { DATA_KINDS } from "../auth/principal.ts";
+import { EventsConfigError, parseEventsSettings, parsePeers } from "../events/config.ts";
 import type { ClientConfig, IleapConfig } from "./types.ts";
 
 /** A configuration value that is missing or wrong. The message names the key and what is expected. */
@@ -15,7 +16,8 @@ type Kind =
   | { type: "int"; min: number; max: number }
   | { type: "bool" }
   | { type: "enum"; values: readonly string[] }
-  | { type: "url" };
+  | { type: "url" }
+  | { type: "list"; pattern: RegExp; expected: string };
 
 interface Setting {
   /** Key path in the config file and in {@link IleapConfig}. */
@@ -107,6 +109,7 @@ const SETTINGS: readonly Setting[] = [
   { path: ["auth", "audience"], env: ["ILEAP_TOKEN_AUDIENCE"], kind: { type: "string" } },
   { path: ["auth", "issuer"], env: ["ILEAP_TOKEN_ISSUER"], kind: { type: "string" } },
   { path: ["auth", "signingKeyFile"], env: ["ILEAP_SIGNING_KEY_FILE"], kind: { type: "string" } },
+  { path: ["pageTokenKeyFile"], env: ["ILEAP_PAGE_TOKEN_KEY_FILE"], kind: { type: "string" } },
   {
     path: ["auth", "previousSigningKeyFile"],
     env: ["ILEAP_PREVIOUS_SIGNING_KEY_FILE"],
@@ -117,6 +120,22 @@ const SETTINGS: readonly Setting[] = [
     env: ["ILEAP_MAX_BODY_BYTES"],
     kind: { type: "int", min: 1024, max: 64 * 1024 * 1024 },
     default: 1024 * 1024,
+  },
+  {
+    path: ["limits", "maxAdminBodyBytes"],
+    env: ["ILEAP_ADMIN_MAX_BODY_BYTES"],
+    kind: { type: "int", min: 1024, max: 1024 * 1024 * 1024 },
+    default: 16 * 1024 * 1024,
+  },
+  { path: ["company", "name"], env: ["ILEAP_COMPANY_NAME"], kind: { type: "string" } },
+  {
+    path: ["company", "ids"],
+    env: ["ILEAP_COMPANY_IDS"],
+    kind: {
+      type: "list",
+      pattern: /^urn:\S+$/i,
+      expected: "company ids as URNs (urn:…), comma-separated in the environment",
+    },
   },
   {
     path: ["limits", "maxUrlBytes"],
@@ -154,10 +173,22 @@ const SETTINGS: readonly Setting[] = [
     kind: { type: "int", min: 1024, max: 1024 * 1024 },
     default: 16384,
   },
+  {
+    path: ["limits", "tokenRatePerClient"],
+    env: ["ILEAP_TOKEN_RATE_PER_CLIENT"],
+    kind: { type: "int", min: 0, max: 1_000_000 },
+    default: 300,
+  },
+  {
+    path: ["limits", "tokenRatePerAddress"],
+    env: ["ILEAP_TOKEN_RATE_PER_ADDRESS"],
+    kind: { type: "int", min: 0, max: 1_000_000 },
+    default: 1200,
+  },
 ];
 
 /** Keys allowed in a config file besides the scalar settings. */
-const STRUCTURED_KEYS = new Set(["auth.clients"]);
+const STRUCTURED_KEYS = new Set(["auth.clients", "peers", "events"]);
 
 /** Where configuration comes from. */
 export interface ConfigSources {
@@ -179,12 +210,14 @@ function describe(kind: Kind): string {
       return `one of ${kind.values.join(", ")}`;
     case "url":
       return "an absolute http(s) URL without query or fragment";
+    case "list":
+      return kind.expected;
     case "string":
       return kind.expected ?? "a non-empty string";
   }
 }
 
-function convert(kind: Kind, raw: unknown, where: string): string | number | boolean {
+function convert(kind: Kind, raw: unknown, where: string): string | number | boolean | string[] {
   const fail = (): never => {
     throw new ConfigError(`${where}: expected ${describe(kind)}, got ${JSON.stringify(raw)}`);
   };
@@ -223,6 +256,22 @@ function convert(kind: Kind, raw: unknown, where: string): string | number | boo
     case "string":
       if (typeof raw !== "string" || raw === "" || (kind.pattern && !kind.pattern.test(raw))) fail();
       return raw as string;
+    case "list": {
+      const items =
+        typeof raw === "string"
+          ? raw
+              .split(",")
+              .map((x) => x.trim())
+              .filter((x) => x !== "")
+          : raw;
+      if (
+        !Array.isArray(items) ||
+        items.length === 0 ||
+        items.some((x) => typeof x !== "string" || !kind.pattern.test(x))
+      )
+        fail();
+      return items as string[];
+    }
   }
 }
 
@@ -331,7 +380,7 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS) {
     const key = s.path.join(".");
-    let value: string | number | boolean | undefined;
+    let value: string | number | boolean | string[] | undefined;
     const override = sources.overrides?.[key];
     const envName = s.env.find((n) => sources.env[n] !== undefined && sources.env[n] !== "");
     if (override !== undefined) value = convert(s.kind, override, `option --${key}`);
@@ -346,6 +395,12 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     ? parseClients(fileValues.get("auth.clients"), "config file key 'auth.clients'")
     : [];
   out.auth = auth;
+  try {
+    out.peers = parsePeers(fileValues.get("peers"), sources.env);
+    out.events = parseEventsSettings(fileValues.get("events"));
+  } catch (e) {
+    throw e instanceof EventsConfigError ? new ConfigError(e.message) : e;
+  }
   const tls = out.tls as { certFile?: string; keyFile?: string } | undefined;
   if (tls && (!tls.certFile || !tls.keyFile)) {
     throw new ConfigError(

@@ -1,5 +1,6 @@
 import type { ClerkConfig } from "../auth/clerk/config.ts";
 import type { DataKind } from "../auth/principal.ts";
+import type { EventsSettings, PeerConfig } from "../events/config.ts";
 
 /** A client of the built-in OAuth2 issuer. */
 export interface ClientConfig {
@@ -34,6 +35,12 @@ export interface IleapConfig {
   readonly requireHttps: boolean;
   /** Serve HTTPS with this certificate and key (PEM files). Env `ILEAP_TLS_CERT_FILE`, `ILEAP_TLS_KEY_FILE`. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /**
+   * File holding the HMAC key of page tokens (at least 32 bytes). Instances behind one load
+   * balancer must share it, or a `Link` URL minted by one is refused (400) by another. Default:
+   * `dataDir/page-token.key`, generated on first start. Env `ILEAP_PAGE_TOKEN_KEY_FILE`.
+   */
+  readonly pageTokenKeyFile?: string;
   /** Directory of the embedded store and generated keys. Default `./.ileap`. Env `ILEAP_DATA_DIR`. */
   readonly dataDir: string;
   /** The store: PostgreSQL when `url` is set, else the embedded SQLite store in `dataDir`. */
@@ -49,6 +56,13 @@ export interface IleapConfig {
     /** Run pending migrations at start-up. Default true. Env `ILEAP_DB_MIGRATE`. */
     readonly migrate: boolean;
   };
+  /**
+   * The data owner: `companyName` and `companyIds` of the ProductFootprints built from iLEAP-native
+   * ShipmentFootprints, TOCs and HOCs imported through the admin API or `ileap import`. Default:
+   * none (such records must then carry their own). Env `ILEAP_COMPANY_NAME`, `ILEAP_COMPANY_IDS`
+   * (comma-separated URNs).
+   */
+  readonly company?: { readonly name?: string; readonly ids?: readonly string[] };
   /** Load the demo data and demo clients. Default false (`ileap serve --demo` sets it). Env `ILEAP_DEMO`. */
   readonly demo: boolean;
   /** Log level (pino). Default `info`. Env `ILEAP_LOG_LEVEL`. */
@@ -71,9 +85,15 @@ export interface IleapConfig {
     /** Clients of the built-in issuer. Demo mode adds the three demo clients. */
     readonly clients: readonly ClientConfig[];
   };
+  /** Hosts we deliver PACT events to (config file key `peers`; see README "PACT events"). Default: none. */
+  readonly peers: readonly PeerConfig[];
+  /** Event delivery settings (config file key `events`). Defaults: `DEFAULT_EVENTS_SETTINGS`. */
+  readonly events: EventsSettings;
   readonly limits: {
     /** Largest request body in bytes. Default 1 MiB. Env `ILEAP_MAX_BODY_BYTES`. */
     readonly maxBodyBytes: number;
+    /** Largest request body of the admin API (`/admin/v1/…`) in bytes. Default 16 MiB. Env `ILEAP_ADMIN_MAX_BODY_BYTES`. */
+    readonly maxAdminBodyBytes: number;
     /** Longest request URL (path + query) in bytes. Default 8192. Env `ILEAP_MAX_URL_BYTES`. */
     readonly maxUrlBytes: number;
     /** Largest `limit` honoured; larger values are clamped. Default 1000. Env `ILEAP_MAX_PAGE_SIZE`. */
@@ -86,5 +106,17 @@ export interface IleapConfig {
     readonly requestTimeoutMs: number;
     /** Largest total size of request headers, bytes. Default 16384. Env `ILEAP_MAX_HEADER_BYTES`. */
     readonly maxHeaderBytes: number;
+    /**
+     * `POST /auth/token` requests allowed per client id and minute (token bucket, burst of the same
+     * size); more → 429 `temporarily_unavailable` with `Retry-After`. 0 = no limit. Default 300.
+     * Env `ILEAP_TOKEN_RATE_PER_CLIENT`.
+     */
+    readonly tokenRatePerClient: number;
+    /**
+     * `POST /auth/token` requests allowed per source address and minute (the client address behind
+     * trusted proxies, see `trustProxy`); more → 429 with `Retry-After`. 0 = no limit. Default 1200.
+     * Env `ILEAP_TOKEN_RATE_PER_ADDRESS`.
+     */
+    readonly tokenRatePerAddress: number;
   };
 }

@@ -7,10 +7,12 @@ import { accessLog } from "./middleware/access-log.ts";
 import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
 import { effectiveScheme, publicBaseUrl } from "./request-context.ts";
 import { jsonErrorResponse, oauthErrorResponse, pactErrorResponse } from "./responses.ts";
+import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { footprintRoutes } from "./routes/footprints.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
 import { tadRoutes } from "./routes/tad.ts";
 import { tokenRoutes } from "./routes/token.ts";
 
@@ -52,15 +54,17 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         : pactErrorResponse(c, pactError("BadRequest", message));
     });
   }
-  app.use(requestBodyLimit(options.limits.maxBodyBytes));
+  app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)]));
 
   const api = new Hono<AppEnv>();
-  api.route("/", healthRoutes(deps.store));
+  api.route("/", healthRoutes(deps.store, deps.events));
   api.route("/", discoveryRoutes(deps.auth));
-  api.route("/", tokenRoutes(deps.auth));
+  api.route("/", tokenRoutes(deps.auth, options));
   api.route("/", footprintRoutes(deps));
   api.route("/", eventRoutes(deps));
   api.route("/", tadRoutes(deps));
+  api.route("/", adminRoutes(deps));
+  api.route("/", openApiRoutes());
   app.route(options.pathPrefix || "/", api);
 
   app.notFound((c) =>
@@ -84,6 +88,12 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           "retry-after": "5",
         },
       );
+    }
+    if ((err as NodeJS.ErrnoException).code === "ECONNRESET" && err.message === "aborted") {
+      // The client went away (or was cut off by the request timeout) before its body was read:
+      // nobody reads this answer, and it is not our failure (slow clients must not flood the error log).
+      logger.info({ reqId: c.get("requestId") }, "request aborted by the client or the request timeout");
+      return jsonErrorResponse(c, 400, "BadRequest", "The request was aborted before its body was received");
     }
     logger.error(
       { reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } },

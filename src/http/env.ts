@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { Principal } from "../auth/principal.ts";
 import type { AuthProvider } from "../auth/provider.ts";
+import type { EventsService } from "../events/service.ts";
+import type { CompanyInfo } from "../model/ileap-mapping.ts";
 import type { Store } from "../store/store.ts";
 import type { PageTokens } from "./page-token.ts";
 import type { PublicUrlOptions } from "./request-context.ts";
@@ -22,9 +24,15 @@ export interface HttpOptions extends PublicUrlOptions {
   readonly requireHttps: boolean;
   readonly limits: {
     readonly maxBodyBytes: number;
+    /** Largest body of an admin API request (`/admin/v1/…`). Default 16 MiB. */
+    readonly maxAdminBodyBytes?: number;
     readonly maxUrlBytes: number;
     readonly maxPageSize: number;
     readonly defaultPageSize: number;
+    /** `POST /auth/token` requests per client id and minute; 0 or absent = no limit. */
+    readonly tokenRatePerClient?: number;
+    /** `POST /auth/token` requests per client address and minute; 0 or absent = no limit. */
+    readonly tokenRatePerAddress?: number;
   };
 }
 
@@ -35,4 +43,8 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly pageTokens: PageTokens;
   readonly options: HttpOptions;
+  /** Data owner of the footprints the admin API builds from iLEAP-native records. Default: none. */
+  readonly company?: CompanyInfo;
+  /** PACT events (request answers, outbox). Default: none (events are only recorded). */
+  readonly events?: EventsService;
 }
