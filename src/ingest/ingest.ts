@@ -656,6 +656,7 @@ function report(items: readonly Item[], state: { written: boolean; refused: bool
       notWritten: valid.length,
       rejected,
       written: false,
+      changedIds: [],
       conflict: isConflict(rejected),
     };
   }
@@ -669,6 +670,7 @@ function report(items: readonly Item[], state: { written: boolean; refused: bool
     notWritten: 0,
     rejected,
     written: state.written,
+    changedIds: state.written ? accepted.flatMap((i) => (i.id === undefined ? [] : [i.id])) : [],
     conflict: isConflict(rejected),
   };
 }

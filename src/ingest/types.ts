@@ -79,6 +79,8 @@ export interface IngestReport {
   readonly rejected: readonly RejectedRecord[];
   /** Whether anything was written (false for a dry run and for a refused atomic batch). */
   readonly written: boolean;
+  /** Ids of the records written (footprint ids; activityIds for TAD): what `Published` events announce. */
+  readonly changedIds?: readonly string[];
   /** True when every rejected record was rejected only for conflicts with the stored state. */
   readonly conflict: boolean;
 }

@@ -26,6 +26,8 @@ export interface TestHostOptions {
   readonly subscribe?: boolean;
   /** Data directory to use (kept on close). Default: a fresh temporary one (deleted on close). */
   readonly dataDir?: string;
+  /** Extra clients of the built-in issuer (e.g. an admin for the admin API). */
+  readonly clients?: readonly Record<string, unknown>[];
 }
 
 /** Starts the host with fast retry settings and loopback allowed. */
@@ -35,6 +37,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   writeFileSync(
     file,
     JSON.stringify({
+      ...(options.clients ? { auth: { clients: options.clients } } : {}),
       peers: [
         {
           baseUrl: options.requesterUrl,

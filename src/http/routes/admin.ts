@@ -184,6 +184,7 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
     try {
       const doc = await deprecate(deps.store, id, statusComment === undefined ? {} : { statusComment });
       if (doc === undefined) return noSuchFootprint(c, id);
+      await deps.events?.footprintsChanged([id]);
       return c.body(`{"data":${doc}}`, 200, { "content-type": "application/json" });
     } catch (e) {
       if (e instanceof DeprecatedFootprintError) return jsonErrorResponse(c, 409, "Conflict", e.message);
@@ -270,5 +271,6 @@ async function ingestRoute(c: Ctx, deps: AppDependencies, kind: IngestKind): Pro
     ...(deps.company ? { company: deps.company } : {}),
     ...(visibleTo.value ? { visibility: visibleTo.value } : {}),
   });
+  if (kind !== "tad" && report.changedIds?.length) await deps.events?.footprintsChanged(report.changedIds);
   return reportResponse(c, report, dryRun);
 }
