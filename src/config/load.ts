@@ -378,6 +378,7 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
       throw new ConfigError(`config file key '${key}': unknown (known keys: ${[...known].join(", ")})`);
   }
   const out: Record<string, unknown> = {};
+  const defaulted = new Set<string>();
   for (const s of SETTINGS) {
     const key = s.path.join(".");
     let value: string | number | boolean | string[] | undefined;
@@ -386,9 +387,14 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     if (override !== undefined) value = convert(s.kind, override, `option --${key}`);
     else if (envName) value = convert(s.kind, sources.env[envName], envName);
     else if (fileValues.has(key)) value = convert(s.kind, fileValues.get(key), `config file key '${key}'`);
-    else value = s.default;
+    else {
+      value = s.default;
+      defaulted.add(key);
+    }
     if (value !== undefined) setPath(out, s.path, value);
   }
+  // Demo mode publishes well-known credentials: listen on loopback unless a host was asked for.
+  if (out.demo === true && defaulted.has("host")) out.host = "127.0.0.1";
   const auth = (out.auth ?? {}) as Record<string, unknown>;
   if (auth.provider === "clerk") auth.clerk = loadClerkConfig(sources.env);
   auth.clients = fileValues.has("auth.clients")

@@ -18,7 +18,7 @@ export interface ClientConfig {
 
 /** Everything the host needs, validated. Built by {@link loadConfig}; nothing else reads `process.env`. */
 export interface IleapConfig {
-  /** Interface to listen on. Default `0.0.0.0`. Env `ILEAP_HOST`. */
+  /** Interface to listen on. Default `0.0.0.0` (`127.0.0.1` in demo mode). Env `ILEAP_HOST`. */
   readonly host: string;
   /** Port. Default 8080. Env `PORT` or `ILEAP_PORT`. */
   readonly port: number;
