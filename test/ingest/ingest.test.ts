@@ -67,6 +67,7 @@ describe("ingest: footprints", () => {
         notWritten: 0,
         rejected: 0,
         written: true,
+        changedIds: [pcf(1).id, pcf(2).id],
         conflict: false,
       },
     );
