@@ -42,7 +42,15 @@ const basic = (id: string, secret: string) =>
 async function serve(kind: "local" | "clerk", fapi: string | undefined): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "ileap-bench-clerk-"));
   const config = loadConfig({
-    env: { ILEAP_HOST: "127.0.0.1", PORT: "0", ILEAP_DEMO: "true", ILEAP_DATA_DIR: dataDir },
+    env: {
+      ILEAP_HOST: "127.0.0.1",
+      PORT: "0",
+      ILEAP_DEMO: "true",
+      ILEAP_DATA_DIR: dataDir,
+      // The benchmark measures the token path itself: the per-client/address rate limits are off.
+      ILEAP_TOKEN_RATE_PER_CLIENT: "0",
+      ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
+    },
   });
   const logger = pino({ level: "info" }, pino.destination("/dev/null"));
   const auth =
