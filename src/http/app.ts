@@ -36,13 +36,10 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   );
   app.use(async (c, next) => {
     c.set("baseUrl", publicBaseUrl(c, options));
-    await next();
-  });
-  app.use(accessLog(logger));
-  app.use(async (c, next) => {
     c.header("x-content-type-options", "nosniff");
     await next();
   });
+  app.use(accessLog(logger));
   app.use(urlLimit(options.limits.maxUrlBytes));
   if (options.requireHttps) {
     app.use(async (c, next) => {
