@@ -198,6 +198,14 @@ export interface ConfigSources {
   readonly file?: string;
   /** Values from CLI flags; they win over env and file. Keys are dotted paths (`port`, `tls.certFile`). */
   readonly overrides?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /**
+   * What the configuration is for. `"serve"` (the default) resolves everything a running host
+   * needs: the Clerk settings and every peer's secret (a `clientSecretEnv` that is not set is an
+   * error). `"storage"` is for commands that only open the store or the outbox (`ileap db`,
+   * `ileap import`, `ileap events`): the `peers` list is still checked but no secret is read and
+   * `peers` comes back empty, and the Clerk settings are neither read nor required.
+   */
+  readonly purpose?: "serve" | "storage";
 }
 
 function describe(kind: Kind): string {
@@ -396,13 +404,15 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
   // Demo mode publishes well-known credentials: listen on loopback unless a host was asked for.
   if (out.demo === true && defaulted.has("host")) out.host = "127.0.0.1";
   const auth = (out.auth ?? {}) as Record<string, unknown>;
-  if (auth.provider === "clerk") auth.clerk = loadClerkConfig(sources.env);
+  const storageOnly = sources.purpose === "storage";
+  if (auth.provider === "clerk" && !storageOnly) auth.clerk = loadClerkConfig(sources.env);
   auth.clients = fileValues.has("auth.clients")
     ? parseClients(fileValues.get("auth.clients"), "config file key 'auth.clients'")
     : [];
   out.auth = auth;
   try {
-    out.peers = parsePeers(fileValues.get("peers"), sources.env);
+    const peers = parsePeers(fileValues.get("peers"), sources.env, "peers", { resolveSecrets: !storageOnly });
+    out.peers = storageOnly ? [] : peers;
     out.events = parseEventsSettings(fileValues.get("events"));
   } catch (e) {
     throw e instanceof EventsConfigError ? new ConfigError(e.message) : e;

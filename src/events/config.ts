@@ -57,6 +57,12 @@ export interface EventsSettings {
   readonly leaseMs: number;
   /** Time limit of one delivery attempt (token + POST), ms. Default 15000. */
   readonly timeoutMs: number;
+  /**
+   * How long finished history is kept, ms: delivered deliveries (from delivery), dead-lettered
+   * ones (from enqueueing) and received `Published` records; the worker deletes older rows at
+   * start and then hourly. 0 keeps everything. Default 2592000000 (30 days).
+   */
+  readonly retentionMs: number;
 }
 
 /** Defaults of {@link EventsSettings}. */
@@ -69,6 +75,7 @@ export const DEFAULT_EVENTS_SETTINGS: EventsSettings = {
   pollIntervalMs: 1000,
   leaseMs: 60_000,
   timeoutMs: 15_000,
+  retentionMs: 30 * 24 * 3_600_000,
 };
 
 /** A configuration error in the `peers` or `events` section (message names the key). */
@@ -115,6 +122,16 @@ const PEER_KEYS = [
   "visibleAs",
 ];
 
+/** Options of {@link parsePeers}. */
+export interface ParsePeersOptions {
+  /**
+   * Read each peer's secret (`clientSecretEnv` must then name a set variable). `false` checks the
+   * list's shape only and leaves `clientSecret` empty: for commands that never call a peer.
+   * Default `true`.
+   */
+  readonly resolveSecrets?: boolean;
+}
+
 /**
  * Parses the config file's `peers` list. `clientSecret` or `clientSecretEnv` (the name of an
  * environment variable holding the secret) is required.
@@ -124,7 +141,9 @@ export function parsePeers(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>>,
   where = "peers",
+  options: ParsePeersOptions = {},
 ): PeerConfig[] {
+  const resolveSecrets = options.resolveSecrets ?? true;
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new EventsConfigError(`${key(where)}: expected a list of peers`);
   const seen = new Set<string>();
@@ -142,16 +161,18 @@ export function parsePeers(
     if (typeof p.clientId !== "string" || p.clientId === "") {
       throw new EventsConfigError(`${key(`${at}.clientId`)}: expected a non-empty string`);
     }
-    let secret: string | undefined;
+    // Without resolveSecrets the secret stays empty: only the list's shape is checked.
+    let secret = "";
     if (typeof p.clientSecretEnv === "string" && p.clientSecretEnv !== "") {
-      secret = env[p.clientSecretEnv];
-      if (!secret) {
+      const value = env[p.clientSecretEnv];
+      if (resolveSecrets && !value) {
         throw new EventsConfigError(
           `${key(`${at}.clientSecretEnv`)}: environment variable ${p.clientSecretEnv} is not set`,
         );
       }
+      if (resolveSecrets && value) secret = value;
     } else if (typeof p.clientSecret === "string" && p.clientSecret !== "") {
-      secret = p.clientSecret;
+      if (resolveSecrets) secret = p.clientSecret;
     } else {
       throw new EventsConfigError(`${key(at)}: give clientSecret or clientSecretEnv (a non-empty string)`);
     }
@@ -196,6 +217,13 @@ export function parseEventsSettings(raw: unknown, where = "events"): EventsSetti
         throw new EventsConfigError(`${key(at)}: expected a positive integer (ms), got ${JSON.stringify(v)}`);
       }
       out[k] = v;
+    } else if (k === "retentionMs") {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+        throw new EventsConfigError(
+          `${key(at)}: expected 0 (keep everything) or a positive integer (ms), got ${JSON.stringify(v)}`,
+        );
+      }
+      out[k] = v;
     } else if (k === "allowPrivateNetworks" || k === "workerEnabled") {
       if (typeof v !== "boolean") throw new EventsConfigError(`${key(at)}: expected true or false`);
       out[k] = v;
@@ -203,7 +231,7 @@ export function parseEventsSettings(raw: unknown, where = "events"): EventsSetti
       out[k] = baseUrlOf(v, at);
     } else {
       throw new EventsConfigError(
-        `${key(at)}: unknown key (expected ${[...INT_KEYS, "allowPrivateNetworks", "workerEnabled", "source"].join(", ")})`,
+        `${key(at)}: unknown key (expected ${[...INT_KEYS, "retentionMs", "allowPrivateNetworks", "workerEnabled", "source"].join(", ")})`,
       );
     }
   }

@@ -104,6 +104,14 @@ export interface ListDeliveriesQuery {
   readonly limit?: number;
 }
 
+/** What {@link Outbox.purge} deleted. */
+export interface PurgeResult {
+  /** Delivered and dead-lettered deliveries removed. */
+  readonly deliveries: number;
+  /** Received `Published` records removed. */
+  readonly inbound: number;
+}
+
 /** The outbox seam. All times are epoch milliseconds supplied by the caller (testable clocks). */
 export interface Outbox {
   /** Stores a delivery durably; false when one with the same `dedupeKey` exists (nothing changed). */
@@ -133,6 +141,13 @@ export interface Outbox {
   recordInboundPublished(event: InboundPublished): Promise<void>;
   /** Received `Published` events, newest first. Default limit 50. */
   listInboundPublished(limit?: number): Promise<InboundPublished[]>;
+  /**
+   * Deletes finished history older than `before` (epoch ms): deliveries delivered before it,
+   * dead-lettered deliveries enqueued before it, and `Published` records received before it.
+   * Pending deliveries are never deleted. Works in batches (short locks). Once a response
+   * delivery is gone, the same request event (same source and id) would be answered again.
+   */
+  purge(before: number): Promise<PurgeResult>;
   close(): Promise<void>;
 }
 
@@ -202,7 +217,31 @@ export function outboxMigrations(dialect: "sqlite" | "postgres"): readonly (read
         PRIMARY KEY (source, event_id)
       )`,
     ],
+    // v2: history purge and the newest-first listing of received Published events.
+    [
+      "CREATE INDEX outbox_deliveries_finished ON outbox_deliveries (status, delivered_at, created_at)",
+      "CREATE INDEX outbox_inbound_published_received ON outbox_inbound_published (received_at)",
+    ],
   ];
+}
+
+/** Rows deleted per statement by {@link Outbox.purge}. */
+export const PURGE_BATCH = 1000;
+
+/**
+ * The purge statements (one batch each; run until they delete fewer than {@link PURGE_BATCH}).
+ * The cutoff is `$1` (PostgreSQL) or `@before` (SQLite).
+ */
+export function purgeStatements(dialect: "sqlite" | "postgres"): { deliveries: string; inbound: string } {
+  const p = dialect === "postgres" ? "$1" : "@before";
+  return {
+    deliveries: `DELETE FROM outbox_deliveries WHERE id IN (
+      SELECT id FROM outbox_deliveries
+      WHERE (status = 'delivered' AND delivered_at < ${p}) OR (status = 'dead' AND created_at < ${p})
+      LIMIT ${PURGE_BATCH})`,
+    inbound: `DELETE FROM outbox_inbound_published WHERE (source, event_id) IN (
+      SELECT source, event_id FROM outbox_inbound_published WHERE received_at < ${p} LIMIT ${PURGE_BATCH})`,
+  };
 }
 
 /** Columns selected for a {@link DeliveryRow}. */

@@ -16,6 +16,9 @@ import {
   type NewDelivery,
   type Outbox,
   outboxMigrations,
+  PURGE_BATCH,
+  type PurgeResult,
+  purgeStatements,
   rowToDelivery,
 } from "./outbox.ts";
 
@@ -230,6 +233,19 @@ export class PostgresOutbox implements Outbox {
       receivedFrom: r.received_from,
       receivedAt: Number(r.received_at),
     }));
+  }
+
+  async purge(before: number): Promise<PurgeResult> {
+    const sql = purgeStatements("postgres");
+    const drain = async (statement: string): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const n = (await this.#pool.query(statement, [before])).rowCount ?? 0;
+        total += n;
+        if (n < PURGE_BATCH) return total;
+      }
+    };
+    return { deliveries: await drain(sql.deliveries), inbound: await drain(sql.inbound) };
   }
 
   async close(): Promise<void> {

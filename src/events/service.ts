@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import { LruMap } from "../auth/lru.ts";
 import type { Principal } from "../auth/principal.ts";
 import { IleapClient } from "../client/client.ts";
 import { IleapError, IleapHttpError } from "../client/errors.ts";
@@ -27,7 +28,7 @@ import { PACT_EVENT_TYPES, type PactEvent } from "../protocol/cloudevents.ts";
 import type { Store } from "../store/store.ts";
 import { type EventsSettings, type PeerConfig, peerForSource } from "./config.ts";
 import { resolveRequest, storedPrincipal } from "./fulfil.ts";
-import type { ClaimedDelivery, DeliveryCounts, Outbox } from "./outbox.ts";
+import type { ClaimedDelivery, DeliveryCounts, Outbox, PurgeResult } from "./outbox.ts";
 import { guardedFetch, OutboundRefusedError } from "./ssrf.ts";
 
 /** Options of {@link EventsService}. */
@@ -51,6 +52,12 @@ export interface EventsServiceOptions {
    */
   readonly principalFor?: (clientId: string) => Principal | undefined;
 }
+
+/** Peer clients kept (each caches its access token). */
+const MAX_CACHED_CLIENTS = 256;
+
+/** How often the worker deletes old history (see {@link EventsSettings.retentionMs}). */
+const PURGE_INTERVAL_MS = 3_600_000;
 
 /** HTTP statuses after which resending the same event cannot succeed: dead-lettered at once. */
 const PERMANENT_STATUSES = new Set([400, 404, 405, 410, 413, 415, 422]);
@@ -81,8 +88,12 @@ export class EventsService {
   readonly #o: EventsServiceOptions;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #clients = new Map<string, IleapClient>();
+  /** One client per target (token cache); bounded: pattern peers can name many targets. */
+  readonly #clients = new LruMap<string, IleapClient>(MAX_CACHED_CLIENTS);
+  /** One guarded fetch (and so one connection pool) for every peer. */
+  readonly #fetch: FetchFunction;
   #timer: NodeJS.Timeout | undefined;
+  #purgeTimer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #stopped = true;
   #again = false;
@@ -91,6 +102,7 @@ export class EventsService {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#fetch = guardedFetch(options.settings.allowPrivateNetworks, options.fetch);
   }
 
   #source(): string {
@@ -222,6 +234,31 @@ export class EventsService {
       this.#o.logger.warn({ leaseMs, timeoutMs }, "events.leaseMs should exceed 3 × events.timeoutMs");
     }
     this.#schedule(0);
+    if (this.#o.settings.retentionMs > 0) {
+      const purge = () => {
+        this.purgeHistory().catch((e: unknown) => {
+          this.#o.logger.error({ err: describeError(e) }, "events history purge failed");
+        });
+      };
+      purge();
+      this.#purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
+      this.#purgeTimer.unref();
+    }
+  }
+
+  /**
+   * Deletes finished history older than `settings.retentionMs` (see {@link Outbox.purge}); the
+   * worker runs it at start and hourly. Resolves with what was deleted (nothing when
+   * `retentionMs` is 0).
+   */
+  async purgeHistory(): Promise<PurgeResult> {
+    const { retentionMs } = this.#o.settings;
+    if (retentionMs <= 0) return { deliveries: 0, inbound: 0 };
+    const result = await this.#o.outbox.purge(this.#now() - retentionMs);
+    if (result.deliveries + result.inbound > 0) {
+      this.#o.logger.info({ ...result, retentionMs }, "events history purged");
+    }
+    return result;
   }
 
   /** Stops the worker and waits for the current round. Claimed deliveries not finished are retried after their lease. */
@@ -229,6 +266,8 @@ export class EventsService {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#purgeTimer) clearInterval(this.#purgeTimer);
+    this.#purgeTimer = undefined;
     await this.#running?.catch(() => 0);
   }
 
@@ -281,7 +320,7 @@ export class EventsService {
         baseUrl: peer.baseUrl,
         clientId: peer.clientId,
         clientSecret: peer.clientSecret,
-        fetch: guardedFetch(this.#o.settings.allowPrivateNetworks, this.#o.fetch),
+        fetch: this.#fetch,
         timeoutMs: this.#o.settings.timeoutMs,
         retries: 0,
         userAgent: "ileap-ts-events",

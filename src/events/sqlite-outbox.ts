@@ -16,6 +16,9 @@ import {
   type NewDelivery,
   type Outbox,
   outboxMigrations,
+  PURGE_BATCH,
+  type PurgeResult,
+  purgeStatements,
   rowToDelivery,
 } from "./outbox.ts";
 
@@ -220,6 +223,20 @@ export class SqliteOutbox implements Outbox {
       receivedFrom: r.received_from,
       receivedAt: Number(r.received_at),
     }));
+  }
+
+  async purge(before: number): Promise<PurgeResult> {
+    const sql = purgeStatements("sqlite");
+    const drain = (statement: string): number => {
+      const stmt = this.#db.prepare(statement);
+      let total = 0;
+      for (;;) {
+        const n = stmt.run({ before }).changes;
+        total += n;
+        if (n < PURGE_BATCH) return total;
+      }
+    };
+    return { deliveries: drain(sql.deliveries), inbound: drain(sql.inbound) };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config/load.ts";
 
@@ -44,5 +47,35 @@ describe("loadConfig", () => {
     );
     assert.throws(() => loadConfig({ env: { ILEAP_PATH_PREFIX: "ileap/" } }), /ILEAP_PATH_PREFIX/);
     assert.throws(() => loadConfig({ env: { DATABASE_URL: "mysql://x" } }), /DATABASE_URL/);
+  });
+
+  it("reads peer secrets and Clerk keys only for serving, not for storage commands", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ileap-config-"));
+    try {
+      const file = join(dir, "config.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          auth: { provider: "clerk" },
+          peers: [{ baseUrl: "https://peer.example", clientId: "us", clientSecretEnv: "PEER_SECRET" }],
+        }),
+      );
+      assert.throws(
+        () => loadConfig({ env: { CLERK_PUBLISHABLE_KEY: "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" }, file }),
+        /'peers\[0\]\.clientSecretEnv': environment variable PEER_SECRET is not set/,
+      );
+      const storage = loadConfig({ env: { DATABASE_URL: "postgres://db/x" }, file, purpose: "storage" });
+      assert.deepEqual(storage.peers, []);
+      assert.equal(storage.auth.clerk, undefined);
+      assert.equal(storage.database.url, "postgres://db/x");
+      // The list's shape is still checked.
+      writeFileSync(file, JSON.stringify({ peers: [{ baseUrl: "https://peer.example", clientId: "us" }] }));
+      assert.throws(
+        () => loadConfig({ env: {}, file, purpose: "storage" }),
+        /'peers\[0\]': give clientSecret or clientSecretEnv/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

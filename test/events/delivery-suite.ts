@@ -224,5 +224,61 @@ export function defineDeliverySuite(
       assert.ok((body.details?.events?.delivered ?? 0) >= 5);
       assert.ok((body.details?.events?.dead ?? 0) >= 1);
     });
+
+    it("purges finished history older than the retention in batches, never a pending delivery", async () => {
+      const events = host.host.events;
+      await events.stop();
+      const outbox = events.outbox;
+      const day = 86_400_000;
+      const old = Date.now() - 40 * day;
+      // More than one purge batch (1000) of old dead-lettered deliveries.
+      for (let i = 0; i < 1_050; i++) {
+        await outbox.enqueue(
+          {
+            id: crypto.randomUUID(),
+            kind: "published",
+            target: "https://peer.example",
+            dedupeKey: `old-dead:${i}`,
+            body: "{}",
+            refusedReason: "test",
+          },
+          old,
+        );
+      }
+      const pendingId = crypto.randomUUID();
+      await outbox.enqueue(
+        { id: pendingId, kind: "published", target: requester.baseUrl, dedupeKey: "old-pending", body: "{}" },
+        old,
+      );
+      const before = await outbox.counts();
+      const keepAll = new EventsService({
+        outbox,
+        store: host.host.store,
+        peers: [],
+        settings: { ...events.settings, retentionMs: 0 },
+        source: "http://unused",
+        logger: host.host.logger,
+      });
+      assert.deepEqual(await keepAll.purgeHistory(), { deliveries: 0, inbound: 0 });
+      // 30 days: only the 40-day-old dead rows go; the recent ones of the tests above stay.
+      const month = new EventsService({
+        outbox,
+        store: host.host.store,
+        peers: [],
+        settings: { ...events.settings, retentionMs: 30 * day },
+        source: "http://unused",
+        logger: host.host.logger,
+      });
+      assert.deepEqual(await month.purgeHistory(), { deliveries: 1_050, inbound: 0 });
+      assert.deepEqual(await outbox.counts(), { ...before, dead: before.dead - 1_050 });
+      // Everything finished goes with a tiny retention; the old pending delivery stays.
+      await new Promise((r) => setTimeout(r, 5));
+      const all = await outbox.purge(Date.now());
+      assert.equal(all.deliveries, before.delivered + before.dead - 1_050);
+      assert.equal(all.inbound, 1);
+      assert.deepEqual(await outbox.counts(), { pending: before.pending, delivered: 0, dead: 0 });
+      assert.equal((await outbox.get(pendingId))?.status, "pending");
+      assert.deepEqual(await outbox.listInboundPublished(), []);
+    });
   });
 }

@@ -81,6 +81,11 @@ describe("peers and events configuration", () => {
     );
     assert.throws(() => configWith({ events: { backoffBaseMs: -1 } }), /events\.backoffBaseMs/);
     assert.throws(() => configWith({ events: { bogus: 1 } }), /unknown key/);
+    assert.throws(
+      () => configWith({ events: { retentionMs: -1 } }),
+      /events\.retentionMs': expected 0 \(keep everything\) or a positive integer \(ms\), got -1/,
+    );
+    assert.equal(configWith({ events: { retentionMs: 0 } }).events.retentionMs, 0);
   });
 
   it("matches sources to peers exactly or by pattern, nothing else", () => {
@@ -263,6 +268,26 @@ describe("delivery outcomes with a fake peer and clock", () => {
     assert.equal(d?.attempts, 1);
     await t.close();
   });
+
+  it("the worker deletes history older than retentionMs (default 30 days) when it starts", async () => {
+    const t = await setup(() => new Response(null, { status: 200 }));
+    await t.service.footprintsChanged(["3893bb5d-da16-4dc1-9185-11d97476c254"]);
+    await t.service.runOnce();
+    assert.deepEqual(await t.outbox.counts(), { pending: 0, delivered: 1, dead: 0 });
+    t.advance(29 * 86_400_000);
+    assert.deepEqual(await t.service.purgeHistory(), { deliveries: 0, inbound: 0 }, "29 days: kept");
+    t.advance(2 * 86_400_000);
+    t.service.start();
+    try {
+      const end = Date.now() + 5000;
+      while ((await t.outbox.counts()).delivered > 0 && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(await t.outbox.counts(), { pending: 0, delivered: 0, dead: 0 });
+    } finally {
+      await t.service.stop();
+      await t.close();
+    }
+  });
 });
 
 describe("Published events and visibility", () => {
@@ -344,5 +369,32 @@ describe("ileap events CLI", () => {
     assert.equal(missing.code, 1);
     const inbound = await runCli(["events", "list", "--inbound", "--data-dir", dir, "--json"]);
     assert.deepEqual(JSON.parse(inbound.stdout), []);
+    const badAge = await runCli(["events", "purge", "--older-than", "3 weeks", "--data-dir", dir]);
+    assert.equal(badAge.code, 2);
+    assert.match(
+      badAge.stderr,
+      /--older-than must be a whole number with a unit s, m, h or d .*got '3 weeks'/,
+    );
+    const purge = await runCli(["events", "purge", "--older-than", "0s", "--data-dir", dir, "--json"]);
+    assert.equal(purge.code, 0, purge.stderr);
+    assert.deepEqual(
+      JSON.parse(purge.stdout),
+      { deliveries: 0, inbound: 0 },
+      "the retried delivery is pending: kept",
+    );
+    // The host's config names a peer secret by environment variable: the CLI does not need it.
+    const config = join(dir, "config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        peers: [{ baseUrl: "https://peer.example", clientId: "us", clientSecretEnv: "UNSET_PEER_SECRET" }],
+      }),
+    );
+    const withConfig = await runCli(["events", "list", "--config", config, "--data-dir", dir, "--json"]);
+    assert.equal(withConfig.code, 0, withConfig.stderr);
+    assert.equal((JSON.parse(withConfig.stdout) as unknown[]).length, 1);
+    const badConfig = await runCli(["events", "list", "--config", join(dir, "missing.json")]);
+    assert.equal(badConfig.code, 2);
+    assert.match(badConfig.stderr, /configuration error: config file .*missing\.json: cannot be read/);
   });
 });

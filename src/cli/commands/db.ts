@@ -6,13 +6,12 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadConfig } from "../../config/load.ts";
-import type { IleapConfig } from "../../config/types.ts";
 import { PostgresStore } from "../../store/postgres/postgres-store.ts";
 import { MIGRATIONS } from "../../store/sql/schema.ts";
 import { SqliteStore } from "../../store/sqlite/sqlite-store.ts";
 import { StoreUnavailableError } from "../../store/store.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { loadStorageConfig } from "../storage-config.ts";
 
 /** Flags of `ileap db migrate`. */
 export interface DbFlags {
@@ -41,17 +40,7 @@ export function registerDbCommand(program: Command): void {
  * @throws {CliError} for configuration errors (exit 2) and an unreachable database (exit 4).
  */
 export async function migrateCommand(flags: DbFlags, env: NodeJS.ProcessEnv): Promise<string[]> {
-  let config: IleapConfig;
-  try {
-    config = loadConfig({
-      env,
-      ...(flags.config ? { file: flags.config } : {}),
-      overrides: { dataDir: flags.dataDir },
-    });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(`configuration error: ${e.message}`, EXIT.usage);
-    throw e;
-  }
+  const config = loadStorageConfig(flags, env);
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   const describe = (applied: readonly number[], where: string): string[] => [
     applied.length > 0

@@ -1,36 +1,22 @@
 /**
- * `ileap events list|show|retry`: the host's PACT events outbox (deliveries of request answers
+ * `ileap events list|show|retry|purge`: the host's PACT events outbox (deliveries of request answers
  * and `Published` events) and the `Published` events received from peers. Reads the same
- * configuration as `ileap serve` (`--config`, `--data-dir`, `DATABASE_URL`).
+ * configuration as `ileap serve` (`--config`, `--data-dir`, `DATABASE_URL`), without needing the
+ * peers' secrets or the Clerk keys.
  * @module
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadConfig } from "../../config/load.ts";
 import type { Delivery, DeliveryStatus, Outbox } from "../../events/outbox.ts";
 import { type CliContext, createContext } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { type Column, formatJson, processTerminal, renderTable } from "../output.ts";
-
-interface StoreFlags {
-  readonly config?: string;
-  readonly dataDir?: string;
-}
+import { loadStorageConfig, type StorageFlags } from "../storage-config.ts";
 
 /** Opens the configured outbox (loaded lazily: the database drivers are not needed by other commands). */
-async function openOutbox(ctx: CliContext, flags: StoreFlags): Promise<Outbox> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({
-      env: ctx.env,
-      ...(flags.config ? { file: flags.config } : {}),
-      overrides: { ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
-    });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message, EXIT.usage);
-    throw e;
-  }
+async function openOutbox(ctx: CliContext, flags: StorageFlags): Promise<Outbox> {
+  const config = loadStorageConfig(flags, ctx.env);
   if (config.database.url) {
     const { PostgresOutbox } = await import("../../events/postgres-outbox.ts");
     return PostgresOutbox.connect({ connectionString: config.database.url });
@@ -43,7 +29,11 @@ async function openOutbox(ctx: CliContext, flags: StoreFlags): Promise<Outbox> {
   return new SqliteOutbox({ file });
 }
 
-async function withOutbox<T>(ctx: CliContext, flags: StoreFlags, run: (o: Outbox) => Promise<T>): Promise<T> {
+async function withOutbox<T>(
+  ctx: CliContext,
+  flags: StorageFlags,
+  run: (o: Outbox) => Promise<T>,
+): Promise<T> {
   const outbox = await openOutbox(ctx, flags);
   try {
     return await run(outbox);
@@ -76,6 +66,21 @@ function view(d: Delivery): Record<string, unknown> {
   };
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `30d`, `12h`, `90m` or `3600s` into ms. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d{1,6})([smhd])$/.exec(text.trim());
+  const unit = m?.[2] === undefined ? undefined : DURATION_UNITS[m[2]];
+  if (!m || unit === undefined) {
+    throw new CliError(
+      `${flag} must be a whole number with a unit s, m, h or d (e.g. 30d); got '${text}'`,
+      EXIT.usage,
+    );
+  }
+  return Number(m[1]) * unit;
+}
+
 function withStoreOptions(cmd: Command): Command {
   return cmd
     .option("-c, --config <file>", "the host's JSON or YAML config file")
@@ -90,7 +95,9 @@ export function registerEventsCommand(
   program: Command,
   ctx: CliContext = createContext(processTerminal(process.env), process.env),
 ): void {
-  const events = program.command("events").description("PACT events outbox of the host: list, show, retry");
+  const events = program
+    .command("events")
+    .description("PACT events outbox of the host: list, show, retry, purge");
   const out = (s: string) => ctx.term.stdout.write(s);
 
   withStoreOptions(events.command("list"))
@@ -100,7 +107,7 @@ export function registerEventsCommand(
     .option("--inbound", "list Published events received from peers instead")
     .option("--json", "JSON output")
     .action(
-      async (flags: StoreFlags & { status?: string; limit: string; inbound?: boolean; json?: boolean }) => {
+      async (flags: StorageFlags & { status?: string; limit: string; inbound?: boolean; json?: boolean }) => {
         if (flags.status !== undefined && !STATUSES.includes(flags.status as DeliveryStatus)) {
           throw new CliError(`--status must be one of ${STATUSES.join(", ")}`, EXIT.usage);
         }
@@ -145,7 +152,7 @@ export function registerEventsCommand(
   withStoreOptions(events.command("show"))
     .description("show one delivery, with the event sent (or to be sent)")
     .argument("<id>", "delivery id (= the outbound event id)")
-    .action(async (id: string, flags: StoreFlags) => {
+    .action(async (id: string, flags: StorageFlags) => {
       await withOutbox(ctx, flags, async (outbox) => {
         const d = await outbox.get(id);
         if (!d) throw new CliError(`no delivery ${id}`, EXIT.failure);
@@ -161,12 +168,29 @@ export function registerEventsCommand(
   withStoreOptions(events.command("retry"))
     .description("make a dead (or waiting) delivery due now again; a running host sends it on its next round")
     .argument("<id>", "delivery id")
-    .action(async (id: string, flags: StoreFlags) => {
+    .action(async (id: string, flags: StorageFlags) => {
       await withOutbox(ctx, flags, async (outbox) => {
         if (!(await outbox.retry(id, Date.now()))) {
           throw new CliError(`no delivery ${id} to retry (unknown or already delivered)`, EXIT.failure);
         }
         out(`delivery ${id} is due again\n`);
+      });
+    });
+
+  withStoreOptions(events.command("purge"))
+    .description(
+      "delete finished history: deliveries delivered (or dead-lettered) and Published events received before the cutoff; pending deliveries are kept",
+    )
+    .option("--older-than <duration>", "cutoff age, e.g. 30d, 12h, 90m", "30d")
+    .option("--json", "JSON output")
+    .action(async (flags: StorageFlags & { olderThan: string; json?: boolean }) => {
+      const age = parseDuration(flags.olderThan, "--older-than");
+      await withOutbox(ctx, flags, async (outbox) => {
+        const result = await outbox.purge(Date.now() - age);
+        if (flags.json) return out(formatJson(result, ctx.term.stdout));
+        out(
+          `deleted ${result.deliveries} deliver${result.deliveries === 1 ? "y" : "ies"} and ${result.inbound} received Published record${result.inbound === 1 ? "" : "s"} older than ${flags.olderThan}\n`,
+        );
       });
     });
 }

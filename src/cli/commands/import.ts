@@ -9,8 +9,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ConfigError, loadConfig } from "../../config/load.ts";
-import type { IleapConfig } from "../../config/types.ts";
 import { IngestSession, Pipeline } from "../../ingest/ingest.ts";
 import { type FileRecord, RecordFileReader, RecordSyntaxError } from "../../ingest/read.ts";
 import { AdminApiClient, AdminApiError } from "../../ingest/remote.ts";
@@ -25,6 +23,7 @@ import { companyOf, openStore } from "../../server.ts";
 import type { Store, Visibility } from "../../store/store.ts";
 import { CliError, EXIT, type ExitCode } from "../exit-codes.ts";
 import { type OutStream, Progress } from "../output.ts";
+import { loadStorageConfig } from "../storage-config.ts";
 
 /** Flags of `ileap import`. */
 export interface ImportFlags {
@@ -226,17 +225,7 @@ async function directSink(
   env: NodeJS.ProcessEnv,
   visibility: Visibility | undefined,
 ): Promise<Sink> {
-  let config: IleapConfig;
-  try {
-    config = loadConfig({
-      env,
-      ...(flags.config ? { file: flags.config } : {}),
-      overrides: { dataDir: flags.dataDir },
-    });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(`configuration error: ${e.message}`, EXIT.usage);
-    throw e;
-  }
+  const config = loadStorageConfig(flags, env);
   const dataDir = resolve(config.dataDir);
   let store: Store;
   try {
