@@ -29,7 +29,7 @@ import type { Store } from "../store/store.ts";
 import { type EventsSettings, type PeerConfig, peerForSource } from "./config.ts";
 import { resolveRequest, storedPrincipal } from "./fulfil.ts";
 import type { ClaimedDelivery, DeliveryCounts, Outbox, PurgeResult } from "./outbox.ts";
-import { guardedFetch, OutboundRefusedError } from "./ssrf.ts";
+import { guardedFetch, isOutboundRefusal, OutboundRefusedError } from "./ssrf.ts";
 
 /** Options of {@link EventsService}. */
 export interface EventsServiceOptions {
@@ -387,7 +387,7 @@ export class EventsService {
   async #failed(d: ClaimedDelivery, e: unknown, log: Logger): Promise<void> {
     const error = describeError(e);
     const permanent =
-      e instanceof OutboundRefusedError ||
+      isOutboundRefusal(e) ||
       (e instanceof IleapHttpError && PERMANENT_STATUSES.has(e.status) && !e.url.endsWith("/token"));
     const now = this.#now();
     const retryAfterMs =
