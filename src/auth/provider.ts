@@ -29,8 +29,14 @@ export type TokenResult =
   | { readonly ok: true; readonly token: TokenResponse }
   | { readonly ok: false; readonly failure: TokenFailure };
 
-/** Why a bearer token was refused: `expired` only when the signature and claims verified but `exp` passed. */
-export type VerifyFailure = { readonly reason: "invalid" | "expired"; readonly detail: string };
+/**
+ * Why a bearer token was refused: `expired` only when the signature and claims verified but `exp`
+ * passed; `unavailable` when the provider could not decide (e.g. its signing keys cannot be
+ * fetched): not the token's fault, answered 503 with `Retry-After` so clients keep the token.
+ */
+export type VerifyFailure =
+  | { readonly reason: "invalid" | "expired"; readonly detail: string }
+  | { readonly reason: "unavailable"; readonly detail: string; readonly retryAfterSeconds?: number };
 
 export type VerifyResult =
   | { readonly ok: true; readonly principal: Principal; readonly expiresAt: number }

@@ -6,7 +6,12 @@ import type { AppDependencies, AppEnv } from "./env.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
 import { effectiveScheme, publicBaseUrl } from "./request-context.ts";
-import { jsonErrorResponse, oauthErrorResponse, pactErrorResponse } from "./responses.ts";
+import {
+  jsonErrorResponse,
+  oauthErrorResponse,
+  pactErrorResponse,
+  unavailableResponse,
+} from "./responses.ts";
 import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -76,15 +81,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     }
     if (err instanceof StoreUnavailableError) {
       logger.warn({ reqId: c.get("requestId"), err: err.message }, "store unavailable");
-      return jsonErrorResponse(
-        c,
-        503,
-        "InternalError",
-        "The data store is temporarily unavailable; retry later",
-        {
-          "retry-after": "5",
-        },
-      );
+      return unavailableResponse(c, "The data store is temporarily unavailable; retry later");
     }
     if ((err as NodeJS.ErrnoException).code === "ECONNRESET" && err.message === "aborted") {
       // The client went away (or was cut off by the request timeout) before its body was read:

@@ -516,8 +516,12 @@ const BODY_TOO_LARGE = {
   "413": response("The request body is larger than the configured limit.", pactErrorWith("BadRequest")),
 };
 
-const STORE_UNAVAILABLE = {
-  "503": response("The data store is temporarily unavailable.", pactErrorWith("InternalError"), RETRY_AFTER),
+const DEPENDENCY_UNAVAILABLE = {
+  "503": response(
+    "The data store, or the identity provider's signing keys (Clerk mode), are temporarily unavailable; retry the same request.",
+    pactErrorWith("InternalError"),
+    RETRY_AFTER,
+  ),
 };
 
 /** Plain-HTTP refusal when HTTPS is required (any route but health). */
@@ -646,7 +650,7 @@ function adminPaths(): Record<string, JsonValue> {
             "Content-Type is not application/json or application/x-ndjson.",
             pactErrorWith("BadRequest"),
           ),
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },
@@ -687,7 +691,7 @@ function adminPaths(): Record<string, JsonValue> {
         ...ADMIN_AUTH_ERRORS,
         "404": response("No footprint with this id.", pactErrorWith("NoSuchFootprint")),
         "409": response("The footprint is already deprecated.", pactErrorWith("Conflict")),
-        ...STORE_UNAVAILABLE,
+        ...DEPENDENCY_UNAVAILABLE,
         ...ANY_ROUTE,
       },
     },
@@ -713,7 +717,7 @@ function adminPaths(): Record<string, JsonValue> {
           ),
           ...ADMIN_AUTH_ERRORS,
           "404": response("No such record.", notFound),
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },
@@ -837,7 +841,7 @@ const document: OpenApiDocument = {
             Link: headerRef("NextLink"),
           }),
           ...FOOTPRINT_AUTH_ERRORS,
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },
@@ -866,7 +870,7 @@ const document: OpenApiDocument = {
             "Unknown or malformed id, or not visible to the client.",
             pactErrorWith("NoSuchFootprint"),
           ),
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },
@@ -893,7 +897,7 @@ const document: OpenApiDocument = {
           "401": response("The access token verified but has expired.", pactErrorWith("TokenExpired")),
           "403": response("Valid token without permission.", pactErrorWith("AccessDenied")),
           ...BODY_TOO_LARGE,
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },
@@ -932,7 +936,7 @@ const document: OpenApiDocument = {
             "Missing or invalid access token, or a valid token without the TAD grant (iLEAP TC007).",
             pactErrorWith("AccessDenied"),
           ),
-          ...STORE_UNAVAILABLE,
+          ...DEPENDENCY_UNAVAILABLE,
           ...ANY_ROUTE,
         },
       },

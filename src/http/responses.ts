@@ -39,6 +39,14 @@ export function jsonErrorResponse(
   });
 }
 
+/**
+ * 503 with `Retry-After` and PACT code `InternalError`: a dependency (the data store, the identity
+ * provider's keys) is unavailable; the request may be repeated unchanged.
+ */
+export function unavailableResponse(c: Ctx, message: string, retryAfterSeconds = 5): Response {
+  return jsonErrorResponse(c, 503, "InternalError", message, { "retry-after": String(retryAfterSeconds) });
+}
+
 /** Headers every token endpoint answer carries (RFC 6749 §5.1). */
 export const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" } as const;
 

@@ -420,7 +420,10 @@ export class ClerkAuthProvider implements AuthProvider {
           this.#log.warn({ event: "clerk_jwks_unavailable", detail: v.detail }, "cannot verify Clerk token");
         return {
           ok: false,
-          failure: { reason: v.reason === "expired" ? "expired" : "invalid", detail: v.detail },
+          failure:
+            v.reason === "unavailable"
+              ? { reason: "unavailable", detail: v.detail, retryAfterSeconds: this.#config.retryAfterSeconds }
+              : { reason: v.reason, detail: v.detail },
         };
       }
       const principal = this.#principal(v.token.userId, v.token.organizationId, v.token.organizationRole);

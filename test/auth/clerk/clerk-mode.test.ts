@@ -359,7 +359,7 @@ describe("Clerk provider, clerk mode: key sources and azp", () => {
     }
   });
 
-  it("JWKS unreachable while handing out a token → 503; tokens are never accepted without a key", async () => {
+  it("JWKS unreachable → 503 with Retry-After, for a token request and for a bearer token; never accepted without a key", async () => {
     const clock = makeClock();
     const emulator = await startTestEmulator(clock);
     const h = await startClerkHost({ emulator, clock, env: { ILEAP_CLERK_TOKEN_MODE: "clerk" } });
@@ -374,7 +374,19 @@ describe("Clerk provider, clerk mode: key sources and azp", () => {
         iat: Math.floor(clock.now() / 1000),
         exp: Math.floor(clock.now() / 1000) + 60,
       });
-      await assertInvalid(h, direct, "no JWKS");
+      // The token may well be good: the client is told to retry it, not to discard it.
+      for (const path of [
+        "/2/footprints",
+        "/2/ileap/tad",
+        "/2/footprints/3893bb5d-da16-4dc1-9185-11d97476c254",
+      ]) {
+        const outage = await h.get(path, direct);
+        assert.equal(outage.status, 503, `${path}: ${outage.text}`);
+        assert.equal((outage.json as { code: string }).code, "InternalError");
+        assert.match(String(outage.headers["retry-after"]), /^\d+$/);
+      }
+      // A token that cannot be valid is still refused as invalid without any key.
+      await assertInvalid(h, "not-a-jwt", "garbage during the outage");
       emulator.control.clearFaults();
       assert.equal((await h.get("/2/footprints", direct)).status, 200);
     } finally {
