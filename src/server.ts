@@ -19,6 +19,7 @@ import { SqliteOutbox } from "./events/sqlite-outbox.ts";
 import { createApp } from "./http/app.ts";
 import type { AppEnv } from "./http/env.ts";
 import { PageTokens } from "./http/page-token.ts";
+import { ResponseCache } from "./http/response-cache.ts";
 import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
 import type { CompanyInfo } from "./model/ileap-mapping.ts";
 import { PostgresStore } from "./store/postgres/postgres-store.ts";
@@ -224,6 +225,7 @@ export async function createIleapServer(
       logger,
       pageTokens,
       events,
+      responseCache: new ResponseCache({ maxBytes: config.responseCacheMb * 1024 * 1024 }),
       ...companyOf(config),
       options: {
         pathPrefix: config.pathPrefix,

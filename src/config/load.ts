@@ -150,6 +150,12 @@ const SETTINGS: readonly Setting[] = [
     default: 1000,
   },
   {
+    path: ["responseCacheMb"],
+    env: ["ILEAP_RESPONSE_CACHE_MB"],
+    kind: { type: "int", min: 0, max: 4096 },
+    default: 32,
+  },
+  {
     path: ["limits", "defaultPageSize"],
     env: ["ILEAP_DEFAULT_PAGE_SIZE"],
     kind: { type: "int", min: 1, max: 10000 },

@@ -89,6 +89,12 @@ export interface IleapConfig {
   readonly peers: readonly PeerConfig[];
   /** Event delivery settings (config file key `events`). Defaults: `DEFAULT_EVENTS_SETTINGS`. */
   readonly events: EventsSettings;
+  /**
+   * Memory for cached GET answers (lists and single footprints), MiB; 0 = off. Only stores that
+   * report a data version (the embedded SQLite store) are cached, and never stale. Default 32.
+   * Env `ILEAP_RESPONSE_CACHE_MB`.
+   */
+  readonly responseCacheMb: number;
   readonly limits: {
     /** Largest request body in bytes. Default 1 MiB. Env `ILEAP_MAX_BODY_BYTES`. */
     readonly maxBodyBytes: number;

@@ -6,6 +6,7 @@ import type { CompanyInfo } from "../model/ileap-mapping.ts";
 import type { Store } from "../store/store.ts";
 import type { PageTokens } from "./page-token.ts";
 import type { PublicUrlOptions } from "./request-context.ts";
+import type { ResponseCache } from "./response-cache.ts";
 
 /** Per-request values set by middleware. */
 export interface AppVariables {
@@ -47,4 +48,6 @@ export interface AppDependencies {
   readonly company?: CompanyInfo;
   /** PACT events (request answers, outbox). Default: none (events are only recorded). */
   readonly events?: EventsService;
+  /** Cache of GET answers (used when the store has `dataVersion`). Default: none (nothing cached). */
+  readonly responseCache?: ResponseCache;
 }

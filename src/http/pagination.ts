@@ -4,7 +4,8 @@ import { parseLimit } from "../protocol/limit.ts";
 import type { Page } from "../store/store.ts";
 import type { AppEnv, HttpOptions } from "./env.ts";
 import type { PageTokens } from "./page-token.ts";
-import { dataListBody, jsonTextResponse } from "./responses.ts";
+import { markCacheable } from "./response-cache.ts";
+import { dataListBody } from "./responses.ts";
 
 /** Query parameter that carries our page state in `Link` URLs. */
 export const PAGE_TOKEN_PARAM = "pageToken";
@@ -90,7 +91,7 @@ export function pageResponse(
   if (page.next !== undefined) {
     headers.link = nextLinkHeader(c.get("baseUrl"), path, query, tokens.encode(query.scope, page.next));
   }
-  return jsonTextResponse(c, dataListBody(page.items), headers);
+  return markCacheable(c, dataListBody(page.items), headers);
 }
 
 /** `Link: <absolute next URL>; rel="next"` keeping every filter pair and the client's `limit`. */

@@ -136,6 +136,13 @@ export interface Store {
   recordInboundEvent(event: InboundEvent): Promise<void>;
   /** Resolves when the store can serve requests; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Optional: a value that differs from every earlier one as soon as any committed write — by this
+   * process or any other — may change what the read methods return (extra changes are harmless).
+   * Called on every cacheable GET, so it must be cheap and synchronous. Implementing it enables the
+   * HTTP response cache (`ILEAP_RESPONSE_CACHE_MB`); without it responses are never cached.
+   */
+  dataVersion?(): string;
   close(): Promise<void>;
 }
 

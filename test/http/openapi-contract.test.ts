@@ -297,6 +297,7 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
           const value: unknown = Reflect.get(target, prop, receiver);
           if (typeof value !== "function") return value;
           return (...args: unknown[]) => {
+            if (down && prop === "dataVersion") throw new StoreUnavailableError("down"); // synchronous
             if (down && prop !== "close") return Promise.reject(new StoreUnavailableError("down"));
             return (value as (...a: unknown[]) => unknown).apply(target, args);
           };

@@ -6,7 +6,8 @@ import { parseFootprintFilter } from "../../protocol/odata-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { pageResponse, parseListingQuery } from "../pagination.ts";
-import { jsonTextResponse, pactErrorResponse } from "../responses.ts";
+import { cacheResponses, markCacheable } from "../response-cache.ts";
+import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError } from "../status-matrix.ts";
 
 const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
@@ -22,6 +23,7 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
       }
       await next();
     }),
+    cacheResponses(deps.store, deps.responseCache),
   ] as const;
 
   app.get("/2/footprints", ...guard, async (c) => {
@@ -51,7 +53,7 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
       );
     if (id.length > 100) return notFound();
     const doc = await deps.store.getFootprint(id, c.get("principal"));
-    return doc === undefined ? notFound() : jsonTextResponse(c, `{"data":${doc}}`);
+    return doc === undefined ? notFound() : markCacheable(c, `{"data":${doc}}`);
   });
   return app;
 }

@@ -1,8 +1,10 @@
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { parseTadFilter } from "../../protocol/tad-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { PAGE_TOKEN_PARAM, pageResponse, parseListingQuery } from "../pagination.ts";
+import { cacheResponses } from "../response-cache.ts";
 import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError } from "../status-matrix.ts";
 
@@ -11,22 +13,31 @@ const RESERVED = new Set(["limit", PAGE_TOKEN_PARAM]);
 /** `GET /2/ileap/tad`: Transport Activity Data with query-pair filters (ANDed), `limit` and `Link`. */
 export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/2/ileap/tad", authenticate(deps.auth, "tad"), async (c) => {
-    const principal = c.get("principal");
-    if (!principal.grants.has("tad"))
+  const tadGrant = createMiddleware<AppEnv>(async (c, next) => {
+    if (!c.get("principal").grants.has("tad"))
       return pactErrorResponse(c, noPermissionError("transport activity data"));
-    const listing = parseListingQuery(c, "tad", deps.options, deps.pageTokens);
-    if (!listing.ok) return pactErrorResponse(c, listing.error);
-    const query = listing.value;
-    const filter = parseTadFilter(query.pairs, RESERVED);
-    if (!filter.ok) return pactErrorResponse(c, filter.error);
-    const page = await deps.store.listTad({
-      principal,
-      filter: filter.value,
-      limit: query.pageSize,
-      ...(query.after !== undefined ? { after: query.after } : {}),
-    });
-    return pageResponse(c, "/2/ileap/tad", query, deps.pageTokens, page);
+    await next();
   });
+  app.get(
+    "/2/ileap/tad",
+    authenticate(deps.auth, "tad"),
+    tadGrant,
+    cacheResponses(deps.store, deps.responseCache),
+    async (c) => {
+      const principal = c.get("principal");
+      const listing = parseListingQuery(c, "tad", deps.options, deps.pageTokens);
+      if (!listing.ok) return pactErrorResponse(c, listing.error);
+      const query = listing.value;
+      const filter = parseTadFilter(query.pairs, RESERVED);
+      if (!filter.ok) return pactErrorResponse(c, filter.error);
+      const page = await deps.store.listTad({
+        principal,
+        filter: filter.value,
+        limit: query.pageSize,
+        ...(query.after !== undefined ? { after: query.after } : {}),
+      });
+      return pageResponse(c, "/2/ileap/tad", query, deps.pageTokens, page);
+    },
+  );
   return app;
 }

@@ -59,6 +59,7 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  #version: Database.Statement | undefined;
   /** Migration versions applied when this store was opened (empty when the file was current). */
   readonly appliedMigrations: readonly number[];
 
@@ -357,6 +358,18 @@ export class SqliteStore implements Store {
   /** Number of stored footprint versions (all versions, every kind). */
   async countFootprints(): Promise<number> {
     return (this.#prepare("SELECT COUNT(*) AS n FROM footprints").get() as { n: number }).n;
+  }
+
+  /**
+   * `total_changes()` (rows this connection changed: our own writes) and `PRAGMA data_version`
+   * (changes whenever another connection or process commits to the file): together they change
+   * with every commit that may affect a read.
+   */
+  dataVersion(): string {
+    this.#version ??= this.#db
+      .prepare("SELECT total_changes() || ':' || (SELECT data_version FROM pragma_data_version())")
+      .pluck();
+    return this.#version.get() as string;
   }
 
   async ping(): Promise<void> {

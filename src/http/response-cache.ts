@@ -1,0 +1,168 @@
+/**
+ * Cache of successful GET responses (footprint lists, single footprints, TAD lists), so that a
+ * client polling unchanged data costs neither a query nor the assembly of the body.
+ *
+ * Exactness comes from the store: {@link Store.dataVersion} changes with every committed write
+ * (from any process), and an entry is only served while the version it was filled under is still
+ * current. The version is read *before* the handler queries the store, so an entry can hold newer
+ * data than its version says but never older data. Entries are per principal (every field of it:
+ * visibility rules are the store's business) and per public base URL (the `Link` header is
+ * absolute), then per path and query as sent. Only 200 answers that a handler marked with
+ * {@link markCacheable} are stored.
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/principal.ts";
+import type { Store } from "../store/store.ts";
+import type { AppEnv } from "./env.ts";
+import { jsonTextResponse } from "./responses.ts";
+
+/** A cached answer: the JSON body and the headers that belong to it (e.g. `Link`). */
+interface CachedResponse {
+  readonly version: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly bytes: number;
+}
+
+/** Options of {@link ResponseCache}. */
+export interface ResponseCacheOptions {
+  /** Total size of the cached bodies and keys, bytes. 0 disables the cache. Default 32 MiB. */
+  readonly maxBytes?: number;
+  /** Largest single body cached, bytes. Default 1 MiB. */
+  readonly maxEntryBytes?: number;
+}
+
+/** Byte-bounded LRU of responses, each tagged with the store's data version it was filled under. */
+export class ResponseCache {
+  readonly #entries = new Map<string, CachedResponse>();
+  readonly #maxBytes: number;
+  readonly #maxEntryBytes: number;
+  #bytes = 0;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: ResponseCacheOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.#maxEntryBytes = Math.min(options.maxEntryBytes ?? 1024 * 1024, this.#maxBytes);
+  }
+
+  /** Whether anything can be cached at all. */
+  get enabled(): boolean {
+    return this.#maxBytes > 0;
+  }
+
+  /** Hits, misses and current size (for `/ready` details and benchmarks). */
+  get stats(): { hits: number; misses: number; entries: number; bytes: number } {
+    return { hits: this.#hits, misses: this.#misses, entries: this.#entries.size, bytes: this.#bytes };
+  }
+
+  /** The entry for `key` if it was filled under `version`; a stale entry is dropped. */
+  get(key: string, version: string): CachedResponse | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.version !== version) {
+      if (entry !== undefined) this.#delete(key, entry);
+      this.#misses++;
+      return undefined;
+    }
+    this.#hits++;
+    // Most recently used last.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /** Stores an answer filled under `version` (ignored when larger than `maxEntryBytes`). */
+  set(
+    key: string,
+    version: string,
+    body: string,
+    headers: Readonly<Record<string, string>> | undefined,
+  ): void {
+    // UTF-16 code units × 2 overestimates nothing by much and needs no encoding pass.
+    const bytes = (key.length + body.length) * 2 + 200;
+    if (bytes > this.#maxEntryBytes) return;
+    const old = this.#entries.get(key);
+    if (old !== undefined) this.#delete(key, old);
+    this.#entries.set(key, { version, body, headers, bytes });
+    this.#bytes += bytes;
+    for (const [k, e] of this.#entries) {
+      if (this.#bytes <= this.#maxBytes) break;
+      this.#delete(k, e);
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #delete(key: string, entry: CachedResponse): void {
+    this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
+  }
+}
+
+/** Per principal object (verification caches hand out the same object per token): its cache-key part. */
+const principalKeys = new WeakMap<Principal, string>();
+
+function principalKey(p: Principal): string {
+  let key = principalKeys.get(p);
+  if (key === undefined) {
+    key = JSON.stringify([
+      p.subject,
+      p.clientId,
+      p.organizationId ?? null,
+      [...p.roles].sort(),
+      [...p.grants].sort(),
+    ]);
+    principalKeys.set(p, key);
+  }
+  return key;
+}
+
+/** What a handler answered, for {@link cacheResponses}; set by {@link markCacheable}. */
+interface Cacheable {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+const CACHEABLE = new WeakMap<Context<AppEnv>, Cacheable>();
+
+/**
+ * A 200 JSON answer that {@link cacheResponses} may store (use for GET answers that depend only
+ * on the principal, the URL and the stored data).
+ */
+export function markCacheable(
+  c: Context<AppEnv>,
+  body: string,
+  headers?: Readonly<Record<string, string>>,
+): Response {
+  CACHEABLE.set(c, { body, headers });
+  return jsonTextResponse(c, body, headers);
+}
+
+/**
+ * Serves GET answers from `cache` while the store's data version is unchanged; place it after
+ * authentication. Does nothing when the store has no `dataVersion` or the cache is disabled.
+ */
+export function cacheResponses(store: Store, cache: ResponseCache | undefined): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (cache === undefined || !cache.enabled || store.dataVersion === undefined) return next();
+    let version: unknown;
+    try {
+      version = store.dataVersion();
+    } catch {
+      return next(); // the store will report its own failure to the handler
+    }
+    if (typeof version !== "string") return next();
+    const url = c.req.url;
+    const key = `${principalKey(c.get("principal"))}\n${c.get("baseUrl")}\n${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+    const hit = cache.get(key, version);
+    if (hit !== undefined) return jsonTextResponse(c, hit.body, hit.headers as Record<string, string>);
+    await next();
+    const answer = CACHEABLE.get(c);
+    if (answer !== undefined && c.res.status === 200) cache.set(key, version, answer.body, answer.headers);
+  };
+}
