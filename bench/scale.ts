@@ -16,7 +16,8 @@
  * (default 50); `--batch-size N` records per import batch (default 1000); `--database-url URL` an
  * empty PostgreSQL database (default: a throw-away cluster from the installed binaries, started
  * with `shared_buffers=1GB`); `--explain` prints the query plan of every listing case;
- * `--seed N` (default 1). Targets (issue 4): import ≥ 5,000 records/s; p99 ≤ 20 ms on PostgreSQL
+ * `--seed N` (default 1); `--response-cache` keeps the host's GET response cache on (default off:
+ * the repeated samples would otherwise measure the cache, not the store). Targets (issue 4): import ≥ 5,000 records/s; p99 ≤ 20 ms on PostgreSQL
  * at any page depth; RSS flat and < 200 MB while walking the listing.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -291,14 +292,22 @@ async function runStore(kind: string): Promise<void> {
       console.log(`             ${summary.trim().split("\n")[0]}`);
     }
 
+    const cacheMb = flag("response-cache") ? "32" : "0";
     host = await startHost(
       kind === "postgres"
-        ? { DATABASE_URL: url as string, ILEAP_DATA_DIR: dataDir, ILEAP_BENCH_CONFIG: configFile }
-        : { ILEAP_DATA_DIR: dataDir, ILEAP_BENCH_CONFIG: configFile },
+        ? {
+            DATABASE_URL: url as string,
+            ILEAP_DATA_DIR: dataDir,
+            ILEAP_BENCH_CONFIG: configFile,
+            ILEAP_RESPONSE_CACHE_MB: cacheMb,
+          }
+        : { ILEAP_DATA_DIR: dataDir, ILEAP_BENCH_CONFIG: configFile, ILEAP_RESPONSE_CACHE_MB: cacheMb },
     );
     const base = host.url;
     const idleRss = rssMb(host.child.pid as number);
-    console.log(`host started: RSS ${fmt(idleRss)} MB`);
+    console.log(
+      `host started: RSS ${fmt(idleRss)} MB, response cache ${cacheMb === "0" ? "off" : `${cacheMb} MB`}`,
+    );
     const tokenRes = await fetch(`${base}/auth/token`, {
       method: "POST",
       headers: {

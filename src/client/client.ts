@@ -283,7 +283,11 @@ export class IleapClient {
   /**
    * Sends a request with the bearer token. A 401 (e.g. `TokenExpired`: the host's clock or a
    * revoked token disagreed with our expiry) drops the token and repeats the request once with a
-   * new one; 401 means the request was not processed, so this is safe for any method.
+   * new one. So does a 400 or 403 answered to a token that was cached rather than obtained for
+   * this call: PACT hosts answer a token they no longer accept (keys rotated, host re-installed)
+   * with 400 `BadRequest` (footprints, events) or 403 `AccessDenied` (TAD), indistinguishable from
+   * a bad request; if the new token gets the same answer, that answer is final. None of these
+   * statuses means the request was processed, so repeating is safe for any method.
    */
   async #authorized(
     request: {
@@ -297,13 +301,16 @@ export class IleapClient {
   ): Promise<TransportResponse> {
     let res: TransportResponse | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
+      const renewalsBefore = this.#tokens.renewals;
       const token = await this.#tokens.get(signal);
+      const cached = this.#tokens.renewals === renewalsBefore;
       res = await this.#transport.send({
         ...request,
         headers: { ...request.headers, authorization: `Bearer ${token.accessToken}` },
         ...(signal ? { signal } : {}),
       });
-      if (res.status !== 401) break;
+      const refused = res.status === 401 || (cached && (res.status === 400 || res.status === 403));
+      if (!refused) break;
       this.#tokens.invalidate(token.accessToken);
     }
     const final = res as TransportResponse;

@@ -117,6 +117,7 @@ export class TokenManager {
   #current: AccessToken | undefined;
   #loaded: Promise<void> | undefined;
   #renewal: Promise<AccessToken> | undefined;
+  #renewals = 0;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -138,6 +139,11 @@ export class TokenManager {
       this.#renewal = undefined;
     });
     return this.#renewal;
+  }
+
+  /** Number of tokens obtained from the token endpoint so far (a token that did not change it was cached). */
+  get renewals(): number {
+    return this.#renewals;
   }
 
   /** Forgets `accessToken` if it is the cached one (the host refused it, e.g. 401 `TokenExpired`). */
@@ -192,6 +198,7 @@ export class TokenManager {
       ...(typeof body.scope === "string" ? { scope: body.scope } : {}),
     };
     this.#current = token;
+    this.#renewals++;
     await this.#options.cache?.save(token);
     return token;
   }

@@ -174,28 +174,49 @@ describe("IleapClient against our host", () => {
     assert.doesNotMatch(err.message, /wrong/, "the secret is not in the message");
   });
 
-  it("reports a token the host does not accept per the PACT status matrix", async () => {
+  it("replaces a cached token the host no longer accepts (PACT answers it 400 or 403) once", async () => {
+    // A token this host never issued (keys rotated, host re-installed): PACT hosts answer it with
+    // 403 AccessDenied on TAD and 400 BadRequest on footprints, like a bad request.
     const bogus = {
       accessToken: "not-a-token",
       tokenType: "bearer",
       obtainedAt: Date.now(),
       expiresAt: Date.now() + 3_600_000,
     };
-    const client = new IleapClient({ ...options, tokenCache: { load: () => bogus, save: () => {} } });
-    const tad = await client
-      .listTad()
+    for (const call of [
+      (c: IleapClient) => c.listTad().page(),
+      (c: IleapClient) => c.listFootprints().page(),
+    ]) {
+      const counter = countingFetch();
+      const client = new IleapClient({
+        ...options,
+        fetch: counter.fetch,
+        tokenCache: { load: () => bogus, save: () => {} },
+      });
+      const page = await call(client);
+      assert.ok(page.data.length > 0);
+      assert.equal(counter.calls.filter((c) => c === "POST /auth/token").length, 1);
+    }
+  });
+
+  it("reports a bad request answered to a fresh token at once, and a cached token's final refusal", async () => {
+    const counter = countingFetch();
+    const client = new IleapClient({ ...options, fetch: counter.fetch });
+    // Fresh token, unsupported filter: one request, the host's answer as an error.
+    const bad = await client
+      .listFootprints({ filter: "productCategoryCpc eq" })
       .page()
       .catch((e: unknown) => e);
-    assert.ok(tad instanceof IleapApiError);
-    assert.equal(tad.status, 403);
-    assert.equal(tad.code, "AccessDenied");
-    const list = await client
-      .listFootprints()
+    assert.equal(bad instanceof IleapApiError ? bad.status : bad, 400);
+    assert.equal(counter.calls.filter((c) => c.startsWith("GET /2/footprints")).length, 1);
+    // Cached token now: the same bad request is repeated once with a new token, then reported.
+    const again = await client
+      .listFootprints({ filter: "productCategoryCpc eq" })
       .page()
       .catch((e: unknown) => e);
-    assert.ok(list instanceof IleapApiError);
-    assert.equal(list.status, 400);
-    assert.equal(list.code, "BadRequest");
+    assert.equal(again instanceof IleapApiError ? again.code : again, "BadRequest");
+    assert.equal(counter.calls.filter((c) => c.startsWith("GET /2/footprints")).length, 3);
+    assert.equal(counter.calls.filter((c) => c === "POST /auth/token").length, 2);
   });
 
   it("obtains a single token for many concurrent calls", async () => {

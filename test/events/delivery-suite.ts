@@ -117,6 +117,22 @@ export function defineDeliverySuite(
       assert.equal(new Set(answers.map((a) => a.id)).size, 3);
     });
 
+    it("gets a new token when the requester stops accepting the cached one (400), without a dead letter", async () => {
+      const before = requester.events.length;
+      const tokensBefore = requester.tokenRequests;
+      requester.rotateTokens();
+      await host.post(requestEvent(requester.baseUrl, { productIds: [BOX_PRODUCT] }, "rotated-1"));
+      await requester.waitFor(before + 1);
+      const got = requester.events[before];
+      assert.equal(got?.body.data.requestEventId, "rotated-1");
+      assert.equal(got?.headers.authorization, "Bearer requester-token-abc-1");
+      assert.equal(requester.tokenRequests, tokensBefore + 1);
+      const find = async () =>
+        (await host.host.events.outbox.list({ limit: 100 })).find((d) => d.request?.event.id === "rotated-1");
+      await until(async () => (await find())?.status === "delivered");
+      assert.equal((await find())?.attempts, 1, "the new token was fetched within the first attempt");
+    });
+
     it("refuses a source that is no configured peer: never called, dead-lettered", async () => {
       const before = requester.events.length;
       const res = await host.post(

@@ -29,6 +29,11 @@ export interface Requester {
   down(): Promise<void>;
   /** Listens again on the same port. */
   up(): Promise<void>;
+  /**
+   * Issues a different access token from now on and refuses the earlier ones (as after a key
+   * rotation): 400 `BadRequest`, as PACT hosts answer an invalid token on `/2/events`.
+   */
+  rotateTokens(): void;
   /** Resolves when `n` events were received. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -36,12 +41,14 @@ export interface Requester {
 
 export const REQUESTER_CLIENT_ID = "our-host";
 export const REQUESTER_SECRET = "s3cret-at-requester";
-const TOKEN = "requester-token-abc";
+const FIRST_TOKEN = "requester-token-abc";
 
 /** Starts the requester on a free loopback port. */
 export async function startRequester(): Promise<Requester> {
   const events: ReceivedEvent[] = [];
   const hung: ReceivedEvent[] = [];
+  let token = FIRST_TOKEN;
+  let generation = 0;
   let server: Server | undefined;
   let port = 0;
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -57,14 +64,14 @@ export async function startRequester(): Promise<Requester> {
       state.tokenRequests++;
       res
         .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 3600 }));
+        .end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600 }));
       return;
     }
     if (req.method === "POST" && req.url === "/2/events") {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      if (req.headers.authorization !== `Bearer ${token}`) {
         res
-          .writeHead(401, { "content-type": "application/json" })
-          .end('{"code":"BadRequest","message":"no"}');
+          .writeHead(400, { "content-type": "application/json" })
+          .end('{"code":"BadRequest","message":"Invalid access token"}');
         return;
       }
       if (state.hang) {
@@ -113,6 +120,10 @@ export async function startRequester(): Promise<Requester> {
     failWith: undefined,
     down: stop,
     up: listen,
+    rotateTokens: () => {
+      generation++;
+      token = `${FIRST_TOKEN}-${generation}`;
+    },
     waitFor: (n, timeoutMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
         if (events.length >= n) return resolve();
