@@ -164,6 +164,49 @@ export async function seedDemoData(store: Store): Promise<boolean> {
   return true;
 }
 
+/** The clients of the built-in issuer: configured ones, plus the demo clients in demo mode. */
+export async function clientsOf(config: IleapConfig): Promise<ClientConfig[]> {
+  return [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+}
+
+/** Opens the events outbox of the configured database (PostgreSQL, else the SQLite file in `dataDir`). */
+export async function openOutbox(config: IleapConfig, dataDir: string): Promise<Outbox> {
+  return config.database.url
+    ? PostgresOutbox.connect({
+        connectionString: config.database.url,
+        connectionTimeoutMs: config.database.connectionTimeoutMs,
+      })
+    : new SqliteOutbox({ file: join(dataDir, "ileap.sqlite") });
+}
+
+/**
+ * The events component from the configuration (its worker is not started). `ileap serve` runs
+ * its worker; `ileap import` only enqueues `Published` events, which a running host delivers.
+ * The `source` of our events: `events.source`, else `publicUrl`, else the listen URL + path prefix.
+ */
+export function createEventsService(
+  config: IleapConfig,
+  parts: {
+    readonly outbox: Outbox;
+    readonly store: Store;
+    readonly logger: Logger;
+    readonly clients: readonly ClientConfig[];
+    /** The URL we listen on. Default: `http://{host}:{port}` from the configuration. */
+    readonly listenUrl?: () => string;
+  },
+): EventsService {
+  const listenUrl = parts.listenUrl ?? (() => `http://${config.host}:${config.port}`);
+  return new EventsService({
+    outbox: parts.outbox,
+    store: parts.store,
+    peers: config.peers,
+    settings: config.events,
+    source: () => config.events.source ?? config.publicUrl ?? `${listenUrl()}${config.pathPrefix}`,
+    logger: parts.logger.child({ component: "events" }),
+    principalFor: (clientId) => principalOfClient(parts.clients, clientId),
+  });
+}
+
 /**
  * The composition root: builds the store, the auth provider and the app from a validated
  * configuration. Nothing below this reads the environment.
@@ -178,24 +221,15 @@ export async function createIleapServer(
   const store = overrides.store ?? (await openStore(config, dataDir));
   let outbox: Outbox | undefined;
   try {
-    outbox =
-      overrides.outbox ??
-      (config.database.url
-        ? await PostgresOutbox.connect({
-            connectionString: config.database.url,
-            connectionTimeoutMs: config.database.connectionTimeoutMs,
-          })
-        : new SqliteOutbox({ file: join(dataDir, "ileap.sqlite") }));
-    const clients = [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+    outbox = overrides.outbox ?? (await openOutbox(config, dataDir));
+    const clients = await clientsOf(config);
     let listenUrl = `http://${config.host}:${config.port}`;
-    const events = new EventsService({
+    const events = createEventsService(config, {
       outbox,
       store,
-      peers: config.peers,
-      settings: config.events,
-      source: () => config.events.source ?? config.publicUrl ?? `${listenUrl}${config.pathPrefix}`,
-      logger: logger.child({ component: "events" }),
-      principalFor: (clientId) => principalOfClient(clients, clientId),
+      logger,
+      clients,
+      listenUrl: () => listenUrl,
     });
     const keys = await loadKeyRing({ dataDir, ...config.auth });
     const fixedClaims = {

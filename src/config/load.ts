@@ -208,8 +208,9 @@ export interface ConfigSources {
    * What the configuration is for. `"serve"` (the default) resolves everything a running host
    * needs: the Clerk settings and every peer's secret (a `clientSecretEnv` that is not set is an
    * error). `"storage"` is for commands that only open the store or the outbox (`ileap db`,
-   * `ileap import`, `ileap events`): the `peers` list is still checked but no secret is read and
-   * `peers` comes back empty, and the Clerk settings are neither read nor required.
+   * `ileap import`, `ileap events`): the `peers` list is read (`ileap import` enqueues `Published`
+   * events for subscribed peers) but no secret is: every `clientSecret` is empty, so never serve
+   * with such a configuration; the Clerk settings are neither read nor required.
    */
   readonly purpose?: "serve" | "storage";
 }
@@ -417,8 +418,7 @@ export function loadConfig(sources: ConfigSources): IleapConfig {
     : [];
   out.auth = auth;
   try {
-    const peers = parsePeers(fileValues.get("peers"), sources.env, "peers", { resolveSecrets: !storageOnly });
-    out.peers = storageOnly ? [] : peers;
+    out.peers = parsePeers(fileValues.get("peers"), sources.env, "peers", { resolveSecrets: !storageOnly });
     out.events = parseEventsSettings(fileValues.get("events"));
   } catch (e) {
     throw e instanceof EventsConfigError ? new ConfigError(e.message) : e;

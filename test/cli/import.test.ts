@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ImportReportFile } from "../../src/cli/commands/import.ts";
+import { SqliteOutbox } from "../../src/events/sqlite-outbox.ts";
 import { derivedFootprintId } from "../../src/ingest/native.ts";
 import type { ProductFootprint } from "../../src/model/types.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
@@ -105,6 +106,68 @@ describe("ileap import / ileap db migrate", () => {
     // Importing the same file again changes nothing.
     const again = await run(["import", tocFile, "--kind", "tocs"], storeEnv(dataDir));
     assert.match(again.stdout, new RegExp(`${tocs.length} unchanged; 0 rejected`));
+  });
+
+  it("queues Published events for subscribed peers (no peer secret needed), not on a dry run or for TAD", async () => {
+    const dataDir = join(dir, "announce");
+    const config = file(
+      "announce.json",
+      JSON.stringify({
+        peers: [
+          {
+            baseUrl: "https://subscriber.example",
+            clientId: "us",
+            clientSecretEnv: "UNSET_SECRET",
+            subscribe: true,
+          },
+          { baseUrl: "https://other.example", clientId: "us", clientSecret: "x" },
+        ],
+        events: { source: "https://us.example" },
+      }),
+    );
+    const records = [pcf(501), pcf(502)];
+    const input = file("announce.ndjson", ndjson(records));
+    const dry = await run(
+      ["import", input, "--kind", "footprints", "--config", config, "--dry-run"],
+      storeEnv(dataDir),
+    );
+    assert.equal(dry.code, 0, dry.stderr);
+    const res = await run(
+      ["import", input, "--kind", "footprints", "--config", config, "--batch-size", "1"],
+      storeEnv(dataDir),
+    );
+    assert.equal(res.code, 0, res.stderr);
+    const tad = await run(
+      [
+        "import",
+        file("announce-tad.ndjson", ndjson(demoTad().slice(0, 2))),
+        "--kind",
+        "tad",
+        "--config",
+        config,
+      ],
+      storeEnv(dataDir),
+    );
+    assert.equal(tad.code, 0, tad.stderr);
+    const outbox = new SqliteOutbox({ file: join(dataDir, "ileap.sqlite") });
+    try {
+      const queued = await outbox.list({ limit: 100 });
+      // One event per written batch (batch size 1), to the subscribed peer only, from our source.
+      assert.deepEqual(
+        queued.map((d) => [d.kind, d.status, d.target]),
+        [
+          ["published", "pending", "https://subscriber.example"],
+          ["published", "pending", "https://subscriber.example"],
+        ],
+      );
+      const events = queued.map(
+        (d) => JSON.parse(d.body ?? "{}") as { source: string; data: { pfIds: string[] } },
+      );
+      assert.deepEqual(events.flatMap((e) => e.data.pfIds).sort(), records.map((r) => r.id).sort());
+      assert.ok(events.every((e) => e.source === "https://us.example"));
+    } finally {
+      await outbox.close();
+    }
   });
 
   it("checks without writing (--dry-run), references across batches included", async () => {

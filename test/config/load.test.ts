@@ -65,7 +65,11 @@ describe("loadConfig", () => {
         /'peers\[0\]\.clientSecretEnv': environment variable PEER_SECRET is not set/,
       );
       const storage = loadConfig({ env: { DATABASE_URL: "postgres://db/x" }, file, purpose: "storage" });
-      assert.deepEqual(storage.peers, []);
+      assert.deepEqual(
+        storage.peers.map((p) => [p.baseUrl, p.clientId, p.clientSecret]),
+        [["https://peer.example", "us", ""]],
+        "peers are read, their secrets are not",
+      );
       assert.equal(storage.auth.clerk, undefined);
       assert.equal(storage.database.url, "postgres://db/x");
       // The list's shape is still checked.

@@ -9,6 +9,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import pino from "pino";
+import type { IleapConfig } from "../../config/types.ts";
+import type { Outbox } from "../../events/outbox.ts";
+import type { EventsService } from "../../events/service.ts";
 import { IngestSession, Pipeline } from "../../ingest/ingest.ts";
 import { type FileRecord, RecordFileReader, RecordSyntaxError } from "../../ingest/read.ts";
 import { AdminApiClient, AdminApiError } from "../../ingest/remote.ts";
@@ -19,7 +23,7 @@ import {
   type IngestReport,
   type RecordError,
 } from "../../ingest/types.ts";
-import { companyOf, openStore } from "../../server.ts";
+import { clientsOf, companyOf, createEventsService, openOutbox, openStore } from "../../server.ts";
 import type { Store, Visibility } from "../../store/store.ts";
 import { CliError, EXIT, type ExitCode } from "../exit-codes.ts";
 import { type OutStream, Progress } from "../output.ts";
@@ -241,6 +245,17 @@ async function directSink(
     throw e;
   }
   const { company } = companyOf(config);
+  // Footprints written here are announced to subscribed peers like admin API writes: `Published`
+  // events go into the host's outbox, and the running host's worker delivers them.
+  let announcer: Announcer | undefined;
+  if (kind !== "tad" && config.peers.some((p) => p.subscribe)) {
+    try {
+      announcer = await Announcer.open(config, dataDir, store);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
   // Depth 2: with PostgreSQL, a batch is written while the next one is checked.
   const pipeline = new Pipeline(kind, {
     store,
@@ -255,19 +270,81 @@ async function directSink(
     send: (batch, dryRun, onReport) =>
       pipeline.push(
         batch.map((r) => r.input),
-        onReport,
+        (report) => {
+          if (!dryRun && report.changedIds?.length) announcer?.announce(report.changedIds);
+          onReport(report);
+        },
         dryRun,
       ),
-    flush: () => pipeline.flush(),
+    flush: async () => {
+      await pipeline.flush();
+      await announcer?.flush();
+    },
     close: async (written) => {
       try {
         const analyzable = store as Store & { analyze?: () => Promise<void> };
         if (written >= ANALYZE_AFTER && analyzable.analyze) await analyzable.analyze();
       } finally {
+        await announcer?.close();
         await store.close();
       }
     },
   };
+}
+
+/**
+ * Enqueues `Published` events for written footprints, in order, one call at a time (the report
+ * callback is synchronous; {@link flush} waits for what was enqueued and reports a failure).
+ */
+class Announcer {
+  readonly #events: EventsService;
+  readonly #outbox: Outbox;
+  #chain: Promise<void> = Promise.resolve();
+  #failure: unknown;
+
+  private constructor(events: EventsService, outbox: Outbox) {
+    this.#events = events;
+    this.#outbox = outbox;
+  }
+
+  static async open(config: IleapConfig, dataDir: string, store: Store): Promise<Announcer> {
+    const outbox = await openOutbox(config, dataDir);
+    const events = createEventsService(config, {
+      outbox,
+      store,
+      logger: pino({ level: "silent" }),
+      clients: await clientsOf(config),
+    });
+    return new Announcer(events, outbox);
+  }
+
+  announce(ids: readonly string[]): void {
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failure !== undefined) return;
+      try {
+        await this.#events.footprintsChanged(ids);
+      } catch (e) {
+        this.#failure = e;
+      }
+    });
+  }
+
+  /** Waits for the enqueued announcements. @throws {CliError} when one could not be stored. */
+  async flush(): Promise<void> {
+    await this.#chain;
+    if (this.#failure !== undefined) {
+      throw new CliError(
+        `the records were stored, but their Published events could not be queued for subscribed peers: ${(this.#failure as Error).message}`,
+        EXIT.failure,
+        "subscribed peers are not told of these changes",
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#chain;
+    await this.#outbox.close();
+  }
 }
 
 async function remoteSink(
