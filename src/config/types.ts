@@ -91,7 +91,8 @@ export interface IleapConfig {
   readonly events: EventsSettings;
   /**
    * Memory for cached GET answers (lists and single footprints), MiB; 0 = off. Only stores that
-   * report a data version (the embedded SQLite store) are cached, and never stale. Default 32.
+   * report a data version (SQLite, PostgreSQL, own stores with `dataVersion`) are cached, and
+   * never stale. Default 32.
    * Env `ILEAP_RESPONSE_CACHE_MB`.
    */
   readonly responseCacheMb: number;

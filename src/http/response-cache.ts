@@ -3,7 +3,7 @@
  * client polling unchanged data costs neither a query nor the assembly of the body.
  *
  * Exactness comes from the store: {@link Store.dataVersion} changes with every committed write
- * (from any process), and an entry is only served while the version it was filled under is still
+ * (from any process or instance), and an entry is only served while the version it was filled under is still
  * current. The version is read *before* the handler queries the store, so an entry can hold newer
  * data than its version says but never older data. Entries are per principal (every field of it:
  * visibility rules are the store's business) and per public base URL (the `Link` header is
@@ -153,6 +153,7 @@ export function cacheResponses(store: Store, cache: ResponseCache | undefined): 
     let version: unknown;
     try {
       version = store.dataVersion();
+      if (typeof version !== "string") version = await version; // stores that ask their database
     } catch {
       return next(); // the store will report its own failure to the handler
     }

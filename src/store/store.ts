@@ -139,10 +139,11 @@ export interface Store {
   /**
    * Optional: a value that differs from every earlier one as soon as any committed write — by this
    * process or any other — may change what the read methods return (extra changes are harmless).
-   * Called on every cacheable GET, so it must be cheap and synchronous. Implementing it enables the
-   * HTTP response cache (`ILEAP_RESPONSE_CACHE_MB`); without it responses are never cached.
+   * Called before the query of every cacheable GET, so it must be much cheaper than a query
+   * (synchronous where possible). Implementing it enables the HTTP response cache
+   * (`ILEAP_RESPONSE_CACHE_MB`); without it responses are never cached.
    */
-  dataVersion?(): string;
+  dataVersion?(): string | Promise<string>;
   close(): Promise<void>;
 }
 

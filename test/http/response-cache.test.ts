@@ -11,8 +11,11 @@ import pino from "pino";
 import { loadConfig } from "../../src/config/load.ts";
 import { ResponseCache } from "../../src/http/response-cache.ts";
 import { createIleapServer, type IleapServer } from "../../src/server.ts";
+import { PostgresStore } from "../../src/store/postgres/postgres-store.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { type CountingStore, countingStore } from "../helpers/counting-store.ts";
+import { type PostgresTestServer, postgresSkipReason, startPostgres } from "../helpers/postgres.ts";
 
 const CLIENTS: Record<string, string> = {
   hello: "pathfinder",
@@ -23,17 +26,37 @@ const CLIENTS: Record<string, string> = {
 interface Host {
   readonly host: IleapServer;
   readonly counter: CountingStore;
-  readonly file: string;
+  /** Opens another connection to the same data (as another process would). */
+  other(): Promise<Store>;
   /** GET `path` as `client`, at `origin` (default `http://localhost`). */
   get(path: string, client: string, origin?: string): Promise<Response>;
   close(): Promise<void>;
 }
 
-async function startHost(env: Record<string, string> = {}): Promise<Host> {
+/** Where the host keeps its data: SQLite in the data directory, or a PostgreSQL database. */
+type Backend = { readonly kind: "sqlite" } | { readonly kind: "postgres"; readonly url: () => string };
+
+async function openBackendStore(backend: Backend, file: string): Promise<Store> {
+  return backend.kind === "sqlite"
+    ? new SqliteStore({ file })
+    : PostgresStore.connect({ connectionString: backend.url() });
+}
+
+async function startHost(
+  env: Record<string, string> = {},
+  backend: Backend = { kind: "sqlite" },
+): Promise<Host> {
   const dataDir = mkdtempSync(join(tmpdir(), "ileap-cache-"));
   const file = join(dataDir, "ileap.sqlite");
-  const config = loadConfig({ env: { ILEAP_DEMO: "true", ILEAP_DATA_DIR: dataDir, ...env } });
-  const counter = countingStore(new SqliteStore({ file }));
+  const config = loadConfig({
+    env: {
+      ILEAP_DEMO: "true",
+      ILEAP_DATA_DIR: dataDir,
+      ...(backend.kind === "postgres" ? { DATABASE_URL: backend.url() } : {}),
+      ...env,
+    },
+  });
+  const counter = countingStore(await openBackendStore(backend, file));
   const host = await createIleapServer(config, { store: counter.store, logger: pino({ level: "silent" }) });
   const tokens = new Map<string, string>();
   // Tokens are bound to the base URL they were issued at (iss/aud from the request).
@@ -57,7 +80,7 @@ async function startHost(env: Record<string, string> = {}): Promise<Host> {
   return {
     host,
     counter,
-    file,
+    other: () => openBackendStore(backend, file),
     get: async (path, client, origin = "http://localhost") =>
       host.app.request(`${origin}${path}`, {
         headers: { authorization: `Bearer ${await token(client, origin)}` },
@@ -74,95 +97,116 @@ const reads = (h: Host) =>
   (h.counter.calls.get("listFootprints") ?? 0) +
   (h.counter.calls.get("getFootprint") ?? 0);
 
-describe("GET response cache", () => {
-  let h: Host;
-  before(async () => {
-    h = await startHost();
-  });
-  after(() => h.close());
+function defineCacheSuite(name: string, backend: () => Promise<Backend | undefined>, skip?: string): void {
+  describe(name, { skip: skip ?? false }, () => {
+    let h: Host;
+    before(async () => {
+      h = await startHost({}, await backend());
+    });
+    after(() => h?.close());
 
-  it("answers a repeated request with the same bytes and Link without querying the store", async () => {
-    h.counter.reset();
-    const first = await h.get("/2/ileap/tad?limit=2", "hello");
-    const firstBody = await first.text();
-    const second = await h.get("/2/ileap/tad?limit=2", "hello");
-    assert.equal(second.status, 200);
-    assert.equal(await second.text(), firstBody);
-    assert.equal(second.headers.get("link"), first.headers.get("link"));
-    assert.ok(first.headers.get("link")?.startsWith("<http://localhost/2/ileap/tad?"));
-    assert.equal(second.headers.get("content-type"), "application/json");
-    assert.equal(second.headers.get("x-content-type-options"), "nosniff");
-    assert.notEqual(second.headers.get("x-request-id"), first.headers.get("x-request-id"));
-    assert.equal(reads(h), 1, "one query for two answers");
-    // A different query string is a different answer.
-    await h.get("/2/ileap/tad?limit=3", "hello");
-    assert.equal(reads(h), 2);
-    // Single footprints and footprint lists too.
-    const list = (await (await h.get("/2/footprints?limit=1", "hello")).json()) as { data: { id: string }[] };
-    const id = list.data[0]?.id ?? "";
-    await h.get(`/2/footprints/${id}`, "hello");
-    await h.get(`/2/footprints/${id}`, "hello");
-    await h.get("/2/footprints?limit=1", "hello");
-    assert.equal(reads(h), 4);
-  });
+    it("answers a repeated request with the same bytes and Link without querying the store", async () => {
+      h.counter.reset();
+      const first = await h.get("/2/ileap/tad?limit=2", "hello");
+      const firstBody = await first.text();
+      const second = await h.get("/2/ileap/tad?limit=2", "hello");
+      assert.equal(second.status, 200);
+      assert.equal(await second.text(), firstBody);
+      assert.equal(second.headers.get("link"), first.headers.get("link"));
+      assert.ok(first.headers.get("link")?.startsWith("<http://localhost/2/ileap/tad?"));
+      assert.equal(second.headers.get("content-type"), "application/json");
+      assert.equal(second.headers.get("x-content-type-options"), "nosniff");
+      assert.notEqual(second.headers.get("x-request-id"), first.headers.get("x-request-id"));
+      assert.equal(reads(h), 1, "one query for two answers");
+      // A different query string is a different answer.
+      await h.get("/2/ileap/tad?limit=3", "hello");
+      assert.equal(reads(h), 2);
+      // Single footprints and footprint lists too.
+      const list = (await (await h.get("/2/footprints?limit=1", "hello")).json()) as {
+        data: { id: string }[];
+      };
+      const id = list.data[0]?.id ?? "";
+      await h.get(`/2/footprints/${id}`, "hello");
+      await h.get(`/2/footprints/${id}`, "hello");
+      await h.get("/2/footprints?limit=1", "hello");
+      assert.equal(reads(h), 4);
+    });
 
-  it("keeps answers per principal: a client never gets another client's cached page", async () => {
-    const all = (await (await h.get("/2/footprints?limit=100", "hello")).json()) as { data: unknown[] };
-    const mine = (await (await h.get("/2/footprints?limit=100", "transport_service_user")).json()) as {
-      data: { extensions?: { dataSchema: string }[] }[];
-    };
-    assert.ok(mine.data.length > 0);
-    assert.ok(mine.data.length < all.data.length, "the shipment-only client sees fewer footprints");
-    for (const pf of mine.data) {
-      assert.match(pf.extensions?.[0]?.dataSchema ?? "", /shipment-footprint/i);
-    }
-    const organizerRes = await h.get("/2/footprints?limit=100", "transport_service_organizer");
-    assert.equal(organizerRes.status, 200, "the organizer may read TOCs and HOCs");
-    const organizer = (await organizerRes.json()) as { data: unknown[] };
-    assert.notDeepEqual(organizer.data, all.data);
-  });
-
-  it("builds Link headers for the base URL of the request (the host is part of the key)", async () => {
-    const a = await h.get("/2/ileap/tad?limit=1", "hello", "http://a.example");
-    const b = await h.get("/2/ileap/tad?limit=1", "hello", "http://b.example");
-    assert.match(a.headers.get("link") ?? "", /^<http:\/\/a\.example\//);
-    assert.match(b.headers.get("link") ?? "", /^<http:\/\/b\.example\//);
-  });
-
-  it("is never stale: a write by this process, then by another connection, shows at once", async () => {
-    const path = "/2/ileap/tad?limit=1000";
-    const organizerCount = async () =>
-      ((await (await h.get(path, "transport_service_organizer")).json()) as { data: unknown[] }).data.length;
-    const userBody = async () => (await h.get(path, "transport_service_user")).text();
-    const before = await organizerCount();
-    const userBefore = await userBody();
-    const sample = (
-      (await (await h.get("/2/ileap/tad?limit=1", "hello")).json()) as {
-        data: Record<string, unknown>[];
+    it("keeps answers per principal: a client never gets another client's cached page", async () => {
+      const all = (await (await h.get("/2/footprints?limit=100", "hello")).json()) as { data: unknown[] };
+      const mine = (await (await h.get("/2/footprints?limit=100", "transport_service_user")).json()) as {
+        data: { extensions?: { dataSchema: string }[] }[];
+      };
+      assert.ok(mine.data.length > 0);
+      assert.ok(mine.data.length < all.data.length, "the shipment-only client sees fewer footprints");
+      for (const pf of mine.data) {
+        assert.match(pf.extensions?.[0]?.dataSchema ?? "", /shipment-footprint/i);
       }
-    ).data[0];
-    assert.ok(sample);
-    // In-process write (same connection), visible to the organizer only.
-    await h.host.store.putTad([
-      {
-        document: { ...sample, activityId: "cache-test-1" },
-        visibility: { clientIds: ["transport_service_organizer"] },
-      },
-    ]);
-    assert.equal(await organizerCount(), before + 1);
-    assert.equal(await userBody(), userBefore, "hidden from the other client");
-    // Another connection to the same file (as `ileap import` would write).
-    const other = new SqliteStore({ file: h.file });
-    try {
-      await other.putTad([{ document: { ...sample, activityId: "cache-test-2" } }]);
-    } finally {
-      await other.close();
-    }
-    assert.equal(await organizerCount(), before + 2);
-    const userAfter = JSON.parse(await userBody()) as { data: { activityId: string }[] };
-    assert.ok(userAfter.data.some((t) => t.activityId === "cache-test-2"));
-    assert.ok(!userAfter.data.some((t) => t.activityId === "cache-test-1"));
+      const organizerRes = await h.get("/2/footprints?limit=100", "transport_service_organizer");
+      assert.equal(organizerRes.status, 200, "the organizer may read TOCs and HOCs");
+      const organizer = (await organizerRes.json()) as { data: unknown[] };
+      assert.notDeepEqual(organizer.data, all.data);
+    });
+
+    it("builds Link headers for the base URL of the request (the host is part of the key)", async () => {
+      const a = await h.get("/2/ileap/tad?limit=1", "hello", "http://a.example");
+      const b = await h.get("/2/ileap/tad?limit=1", "hello", "http://b.example");
+      assert.match(a.headers.get("link") ?? "", /^<http:\/\/a\.example\//);
+      assert.match(b.headers.get("link") ?? "", /^<http:\/\/b\.example\//);
+    });
+
+    it("is never stale: a write by this process, then by another connection, shows at once", async () => {
+      const path = "/2/ileap/tad?limit=1000";
+      const organizerCount = async () =>
+        ((await (await h.get(path, "transport_service_organizer")).json()) as { data: unknown[] }).data
+          .length;
+      const userBody = async () => (await h.get(path, "transport_service_user")).text();
+      const before = await organizerCount();
+      const userBefore = await userBody();
+      const sample = (
+        (await (await h.get("/2/ileap/tad?limit=1", "hello")).json()) as {
+          data: Record<string, unknown>[];
+        }
+      ).data[0];
+      assert.ok(sample);
+      // In-process write (same connection), visible to the organizer only.
+      await h.host.store.putTad([
+        {
+          document: { ...sample, activityId: "cache-test-1" },
+          visibility: { clientIds: ["transport_service_organizer"] },
+        },
+      ]);
+      assert.equal(await organizerCount(), before + 1);
+      assert.equal(await userBody(), userBefore, "hidden from the other client");
+      // Another connection to the same file (as `ileap import` would write).
+      const other = await h.other();
+      try {
+        await other.putTad([{ document: { ...sample, activityId: "cache-test-2" } }]);
+      } finally {
+        await other.close();
+      }
+      assert.equal(await organizerCount(), before + 2);
+      const userAfter = JSON.parse(await userBody()) as { data: { activityId: string }[] };
+      assert.ok(userAfter.data.some((t) => t.activityId === "cache-test-2"));
+      assert.ok(!userAfter.data.some((t) => t.activityId === "cache-test-1"));
+    });
   });
+}
+
+let pg: PostgresTestServer | undefined;
+const pgSkip = postgresSkipReason();
+defineCacheSuite("GET response cache (SQLite)", async () => ({ kind: "sqlite" }));
+defineCacheSuite(
+  "GET response cache (PostgreSQL)",
+  async () => {
+    pg = await startPostgres({ database: "ileap_cache" });
+    const url = pg.connectionString;
+    return { kind: "postgres", url: () => url };
+  },
+  pgSkip,
+);
+after(async () => {
+  await pg?.stop();
 });
 
 describe("GET response cache switched off", () => {

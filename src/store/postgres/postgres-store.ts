@@ -738,6 +738,16 @@ export class PostgresStore implements Store {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /**
+   * The cluster's current snapshot (`xmin:xmax:in-progress xids`): every transaction that writes
+   * gets an xid, so a commit anywhere (any instance, any process) either advances `xmax` or removes
+   * its xid from the in-progress list. One round trip, much cheaper than a listing query.
+   */
+  async dataVersion(): Promise<string> {
+    const rows = await this.#runIdempotent({ text: "SELECT pg_current_snapshot()::text AS v", params: [] });
+    return String(rows[0]?.v);
+  }
+
   async ping(): Promise<void> {
     await this.#runIdempotent({ text: "SELECT 1", params: [] });
   }
