@@ -228,6 +228,7 @@ async function directSink(
   flags: ImportFlags,
   env: NodeJS.ProcessEnv,
   visibility: Visibility | undefined,
+  warn: (text: string) => void,
 ): Promise<Sink> {
   const config = loadStorageConfig(flags, env);
   const dataDir = resolve(config.dataDir);
@@ -249,6 +250,11 @@ async function directSink(
   // events go into the host's outbox, and the running host's worker delivers them.
   let announcer: Announcer | undefined;
   if (kind !== "tad" && config.peers.some((p) => p.subscribe)) {
+    if (config.events.source === undefined && config.publicUrl === undefined) {
+      warn(
+        `warning: Published events will name source http://${config.host}:${config.port}${config.pathPrefix}; set events.source or ILEAP_PUBLIC_URL to the host's public URL`,
+      );
+    }
     try {
       announcer = await Announcer.open(config, dataDir, store);
     } catch (e) {
@@ -455,7 +461,7 @@ export async function runImport(
   }
   const sink = flags.url
     ? await remoteSink(flags.kind, flags, env, io, entries)
-    : await directSink(flags.kind, flags, env, visibility);
+    : await directSink(flags.kind, flags, env, visibility, (text) => io.stderr.write(`${text}\n`));
 
   const started = performance.now();
   const totalBytes = readers.reduce((s, r) => s + r.reader.size, 0);
