@@ -369,6 +369,9 @@ describe("ileap events CLI", () => {
     assert.equal(missing.code, 1);
     const inbound = await runCli(["events", "list", "--inbound", "--data-dir", dir, "--json"]);
     assert.deepEqual(JSON.parse(inbound.stdout), []);
+    const tooMany = await runCli(["events", "list", "--limit", "20000", "--data-dir", dir]);
+    assert.equal(tooMany.code, 2);
+    assert.match(tooMany.stderr, /--limit must be an integer from 1 to 10000; got '20000'/);
     const badAge = await runCli(["events", "purge", "--older-than", "3 weeks", "--data-dir", dir]);
     assert.equal(badAge.code, 2);
     assert.match(

@@ -103,7 +103,7 @@ export function registerEventsCommand(
   withStoreOptions(events.command("list"))
     .description("list outbound deliveries (newest first), or received Published events with --inbound")
     .option("--status <status>", `only deliveries in this status (${STATUSES.join(", ")})`)
-    .option("--limit <n>", "at most this many", "50")
+    .option("--limit <n>", "at most this many (1–10000)", "50")
     .option("--inbound", "list Published events received from peers instead")
     .option("--json", "JSON output")
     .action(
@@ -112,8 +112,8 @@ export function registerEventsCommand(
           throw new CliError(`--status must be one of ${STATUSES.join(", ")}`, EXIT.usage);
         }
         const limit = Number(flags.limit);
-        if (!Number.isInteger(limit) || limit < 1)
-          throw new CliError("--limit must be a positive integer", EXIT.usage);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+          throw new CliError(`--limit must be an integer from 1 to 10000; got '${flags.limit}'`, EXIT.usage);
         await withOutbox(ctx, flags, async (outbox) => {
           if (flags.inbound) {
             const rows = (await outbox.listInboundPublished(limit)).map((e) => ({
