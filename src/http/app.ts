@@ -59,7 +59,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)]));
 
   const api = new Hono<AppEnv>();
-  api.route("/", healthRoutes(deps.store, deps.events));
+  api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache));
   api.route("/", discoveryRoutes(deps.auth));
   api.route("/", tokenRoutes(deps.auth, options));
   api.route("/", footprintRoutes(deps));

@@ -169,7 +169,7 @@ const schemas: Record<string, Schema> = {
       details: {
         type: "object",
         description:
-          "Operational counts, e.g. `events`: outbox deliveries by status (pending, delivered, dead).",
+          "Operational counts: `events` = outbox deliveries by status (pending, delivered, dead); `responseCache` = hits, misses, entries and bytes of the GET response cache.",
       },
     },
   },

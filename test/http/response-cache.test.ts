@@ -130,6 +130,12 @@ function defineCacheSuite(name: string, backend: () => Promise<Backend | undefin
       await h.get(`/2/footprints/${id}`, "hello");
       await h.get("/2/footprints?limit=1", "hello");
       assert.equal(reads(h), 4);
+      // Operators see the cache at work in /ready.
+      const ready = (await (await h.host.app.request("http://localhost/ready")).json()) as {
+        details?: { responseCache?: { hits: number; misses: number; entries: number; bytes: number } };
+      };
+      assert.ok((ready.details?.responseCache?.hits ?? 0) >= 3, JSON.stringify(ready));
+      assert.ok((ready.details?.responseCache?.entries ?? 0) >= 4);
     });
 
     it("keeps answers per principal: a client never gets another client's cached page", async () => {
