@@ -267,25 +267,18 @@ export function defineDeliverySuite(
         old,
       );
       const before = await outbox.counts();
-      const keepAll = new EventsService({
-        outbox,
-        store: host.host.store,
-        peers: [],
-        settings: { ...events.settings, retentionMs: 0 },
-        source: "http://unused",
-        logger: host.host.logger,
-      });
-      assert.deepEqual(await keepAll.purgeHistory(), { deliveries: 0, inbound: 0 });
+      const withRetention = (retentionMs: number) =>
+        new EventsService({
+          outbox,
+          store: host.host.store,
+          peers: [],
+          settings: { ...events.settings, retentionMs },
+          source: "http://unused",
+          logger: host.host.logger,
+        });
+      assert.deepEqual(await withRetention(0).purgeHistory(), { deliveries: 0, inbound: 0 });
       // 30 days: only the 40-day-old dead rows go; the recent ones of the tests above stay.
-      const month = new EventsService({
-        outbox,
-        store: host.host.store,
-        peers: [],
-        settings: { ...events.settings, retentionMs: 30 * day },
-        source: "http://unused",
-        logger: host.host.logger,
-      });
-      assert.deepEqual(await month.purgeHistory(), { deliveries: 1_050, inbound: 0 });
+      assert.deepEqual(await withRetention(30 * day).purgeHistory(), { deliveries: 1_050, inbound: 0 });
       assert.deepEqual(await outbox.counts(), { ...before, dead: before.dead - 1_050 });
       // Everything finished goes with a tiny retention; the old pending delivery stays.
       await new Promise((r) => setTimeout(r, 5));

@@ -17,6 +17,7 @@ import {
 } from "../../src/events/ssrf.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { runCli } from "../helpers/cli.ts";
+import { until } from "./host.ts";
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -279,9 +280,7 @@ describe("delivery outcomes with a fake peer and clock", () => {
     t.advance(2 * 86_400_000);
     t.service.start();
     try {
-      const end = Date.now() + 5000;
-      while ((await t.outbox.counts()).delivered > 0 && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 10));
+      await until(async () => (await t.outbox.counts()).delivered === 0, 5000);
       assert.deepEqual(await t.outbox.counts(), { pending: 0, delivered: 0, dead: 0 });
     } finally {
       await t.service.stop();

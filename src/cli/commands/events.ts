@@ -14,19 +14,20 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { type Column, formatJson, processTerminal, renderTable } from "../output.ts";
 import { loadStorageConfig, type StorageFlags } from "../storage-config.ts";
 
-/** Opens the configured outbox (loaded lazily: the database drivers are not needed by other commands). */
-async function openOutbox(ctx: CliContext, flags: StorageFlags): Promise<Outbox> {
+/**
+ * Opens the configured outbox as the host does (loaded lazily: the database drivers and the host
+ * are not needed by other commands). An SQLite file must exist already: a typo in `--data-dir`
+ * should not create an empty database.
+ */
+async function openHostOutbox(ctx: CliContext, flags: StorageFlags): Promise<Outbox> {
   const config = loadStorageConfig(flags, ctx.env);
-  if (config.database.url) {
-    const { PostgresOutbox } = await import("../../events/postgres-outbox.ts");
-    return PostgresOutbox.connect({ connectionString: config.database.url });
-  }
-  const file = join(resolve(config.dataDir), "ileap.sqlite");
-  if (!existsSync(file)) {
+  const dataDir = resolve(config.dataDir);
+  const file = join(dataDir, "ileap.sqlite");
+  if (!config.database.url && !existsSync(file)) {
     throw new CliError(`no database at ${file}`, EXIT.usage, "give --data-dir (or --config) of the host");
   }
-  const { SqliteOutbox } = await import("../../events/sqlite-outbox.ts");
-  return new SqliteOutbox({ file });
+  const { openOutbox } = await import("../../server.ts");
+  return openOutbox(config, dataDir);
 }
 
 async function withOutbox<T>(
@@ -34,7 +35,7 @@ async function withOutbox<T>(
   flags: StorageFlags,
   run: (o: Outbox) => Promise<T>,
 ): Promise<T> {
-  const outbox = await openOutbox(ctx, flags);
+  const outbox = await openHostOutbox(ctx, flags);
   try {
     return await run(outbox);
   } finally {
