@@ -6,8 +6,13 @@ import pino from "pino";
 import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 
+// ILEAP_* variables of the parent (e.g. rate limits off for the token benchmarks) pass through.
+const passedThrough = Object.fromEntries(
+  Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith("ILEAP_")),
+);
 const config = loadConfig({
   env: {
+    ...passedThrough,
     ILEAP_HOST: "127.0.0.1",
     PORT: "0",
     ILEAP_DEMO: "true",
