@@ -246,7 +246,8 @@ export class IleapClient {
   }
 
   /**
-   * Sends a PACT event (`POST /2/events`, `application/cloudevents+json`), filling in
+   * Sends a PACT event (`POST /2/events`, or `/3/events` for PACT v3 types ending in `.3`,
+   * `application/cloudevents+json`), filling in
    * `specversion`, `id` and `time` when absent.
    * @throws IleapApiError when the host refuses the event (e.g. 400 `BadRequest`).
    */
@@ -255,7 +256,8 @@ export class IleapClient {
     const res = await this.#authorized(
       {
         method: "POST",
-        url: `${this.baseUrl}/2/events`,
+        // PACT v3 event types (`….3`) go to the v3 endpoint.
+        url: `${this.baseUrl}${/\.3$/.test(String(body.type)) ? "/3" : "/2"}/events`,
         headers: { "content-type": "application/cloudevents+json; charset=UTF-8" },
         body: JSON.stringify(body),
         retry: options.retry ?? false,
