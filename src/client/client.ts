@@ -157,6 +157,13 @@ function checkLimit(limit: number | undefined): void {
   }
 }
 
+/** The PACT version an event type belongs to: `….3` → 3, `….v1` → 2, else `undefined`. */
+function eventPactVersion(type: string): PactMajor | undefined {
+  if (/\.3$/.test(type)) return 3;
+  if (/\.v1$/.test(type)) return 2;
+  return undefined;
+}
+
 const V3_LIST_CRITERIA = ["productId", "companyId", "geography", "classification"] as const;
 const V3_DATE_CRITERIA = ["validOn", "validAfter", "validBefore"] as const;
 
@@ -351,8 +358,8 @@ export class IleapClient<P extends PactMajor = 2> {
   }
 
   /**
-   * Sends a PACT event (`POST /{pact}/events`, `application/cloudevents+json`), filling in
-   * `specversion`, `id` and `time` when absent.
+   * Sends a PACT event (`POST /2/events` or `/3/events` by the event type's version, else the
+   * client's; `application/cloudevents+json`), filling in `specversion`, `id` and `time` when absent.
    * @throws IleapApiError when the host refuses the event (e.g. 400 `BadRequest`).
    */
   async sendEvent(event: PactEventInput, options: SendEventOptions = {}): Promise<SentEvent> {
@@ -360,7 +367,9 @@ export class IleapClient<P extends PactMajor = 2> {
     const res = await this.#authorized(
       {
         method: "POST",
-        url: `${this.baseUrl}/${this.pact}/events`,
+        // The event type names its version (v3 types end in `.3`, v2 ones in `.v1`); other types
+        // go to the client's PACT version.
+        url: `${this.baseUrl}/${eventPactVersion(String(body.type)) ?? this.pact}/events`,
         headers: { "content-type": "application/cloudevents+json; charset=UTF-8" },
         body: JSON.stringify(body),
         retry: options.retry ?? false,

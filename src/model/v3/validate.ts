@@ -51,7 +51,7 @@ export function validateV3Footprint(doc: unknown): ValidationIssue[] {
   if (doc && typeof doc === "object" && !Array.isArray(doc)) {
     issues.push(...ruleIssues(doc as Record<string, unknown>));
     const ext = ileapExtension(doc);
-    if (ext && ext.extension.data && typeof ext.extension.data === "object") {
+    if (ext?.extension.data && typeof ext.extension.data === "object") {
       const at = `/extensions/${ext.index}/data`;
       for (const i of validateIleapData(ext.kind, ext.extension.data))
         issues.push({ ...i, pointer: `${at}${i.pointer}` });

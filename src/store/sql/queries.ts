@@ -199,14 +199,14 @@ export function kindsSql(principal: Principal): Sql {
   return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
 }
 
-/** The latest visible version of one footprint: selects `document`. */
+/** The v2 rendering of the latest visible version of one footprint: selects `document`. */
 export function getFootprintSql(id: string, principal: Principal): Sql {
   const where = and(
-    { text: "f.id = ? AND f.is_latest = 1", params: [id] },
+    { text: "f.id = ? AND f.is_latest = 1 AND f.doc_v2 IS NOT NULL", params: [id] },
     kindsSql(principal),
     visibleToSql("f", "footprint_visibility", principal),
   );
-  return { text: `SELECT f.document FROM footprints f WHERE ${where.text}`, params: where.params };
+  return { text: `SELECT f.doc_v2 AS document FROM footprints f WHERE ${where.text}`, params: where.params };
 }
 
 /**
@@ -226,7 +226,7 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
     clauses.find((c) => c.kind === "any" && c.property === "productIds") ??
     clauses.find((c) => c.kind === "any");
   const common: Sql[] = [
-    { text: "f.is_latest = 1", params: [] },
+    { text: "f.is_latest = 1 AND f.doc_v2 IS NOT NULL", params: [] },
     kindsSql(query.principal),
     visibleToSql("f", "footprint_visibility", query.principal),
     ...clauses.filter((c) => c !== driver).map(footprintFilterSql),
@@ -235,14 +235,14 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
     const position: Sql[] = query.after === undefined ? [] : [{ text: "d.id > ?", params: [query.after] }];
     const where = and({ text: "d.value = ?", params: [driver.value] }, ...position, ...common);
     return {
-      text: `SELECT f.id, f.document FROM ${COLLECTION_TABLES[driver.property]} d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
+      text: `SELECT f.id, f.doc_v2 AS document FROM ${COLLECTION_TABLES[driver.property]} d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
       params: [...where.params, query.limit + 1],
     };
   }
   const position: Sql[] = query.after === undefined ? [] : [{ text: "f.id > ?", params: [query.after] }];
   const where = and(...common, ...position);
   return {
-    text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
+    text: `SELECT f.id, f.doc_v2 AS document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
     params: [...where.params, query.limit + 1],
   };
 }
