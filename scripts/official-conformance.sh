@@ -10,10 +10,11 @@
 # prints why and exits 0 (a clone without the tool can still run .ci/run).
 #
 # Environment:
-#   ILEAP_CI_PACT_VERSIONS  versions to run (default "V2.3"; with ILEAP_CI_PACT_V3=1: "V2.3 V3.0")
-#   ILEAP_CI_PACT_V3        1 = also run V3.0 (default off until every V3.0 case passes)
+#   ILEAP_CI_PACT_VERSIONS  versions to run (default "V2.3 V3.0"; V2.2 works too)
+#   ILEAP_CI_PACT_V3        0 = leave V3.0 out of the default versions (default 1)
 #   ILEAP_CI_PACT_MODES     "cli callbacks" (default), or one of them
 #   ILEAP_CI_TOOL_PORT      port of the tool's own server in callback mode (default 18424)
+#   ILEAP_CI_PACT_CLIENT    demo client the tool runs as, ID:SECRET (default hello:pathfinder)
 #
 # For each version and mode it starts a fresh demo host (own temporary data directory, TLS with a
 # throw-away certificate, the tool configured as an event peer), waits until /ready answers, runs
@@ -28,10 +29,12 @@ if [ -z "$tool" ] || [ ! -f "$tool" ]; then
   exit 0
 fi
 
-versions=${ILEAP_CI_PACT_VERSIONS:-V2.3}
-if [ "${ILEAP_CI_PACT_V3:-0}" = 1 ] && [[ " $versions " != *" V3.0 "* ]]; then versions="$versions V3.0"; fi
+default_versions="V2.3 V3.0"
+[ "${ILEAP_CI_PACT_V3:-1}" = 0 ] && default_versions="V2.3"
+versions=${ILEAP_CI_PACT_VERSIONS:-$default_versions}
 modes=${ILEAP_CI_PACT_MODES:-cli callbacks}
 tool_port=${ILEAP_CI_TOOL_PORT:-18424}
+client=${ILEAP_CI_PACT_CLIENT:-hello:pathfinder}
 
 work=$(mktemp -d)
 host_pid=""
@@ -52,6 +55,19 @@ trap 'exit 130' INT TERM
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 2 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1 ||
   { echo "openssl could not make a certificate" >&2; exit 2; }
+
+# The runner script of the tool (at 839bfe8) hands the whole test-run JSON to node as one argument;
+# a V3.0 run in --callbacks mode is larger than the kernel's 128 KiB limit for one argument
+# (E2BIG: "Argument list too long"), so it never reads the run id. Until the runner is fixed, use
+# a copy that pipes that JSON instead (the tool itself and its test cases are untouched).
+runner=$tool
+if grep -qF 'JSON.parse(process.argv[1]).testRunId' "$tool"; then
+  runner="$work/pact-conformance.sh"
+  fixed='id=$(printf '"'"'%s'"'"' "$run" | node -e '"'"'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).testRunId||"")}catch{console.log("")}})'"'"')'
+  awk -v fixed="$fixed" 'index($0, "JSON.parse(process.argv[1]).testRunId") { print fixed; next } { print }' "$tool" >"$runner"
+  ln -s "$(cd "$(dirname "$tool")" && pwd)/pact-conformance-service" "$work/pact-conformance-service"
+  echo "== note: running a copy of $tool that passes the test-run JSON on stdin (argument-size defect)"
+fi
 
 free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -87,9 +103,8 @@ failed=0
 for version in $versions; do
   for mode in $modes; do
     name="$version-$mode"
-    args=()
-    [ "$mode" = callbacks ] && args=(--callbacks --tool-port "$tool_port")
-    [ "$mode" = cli ] && args=(--tool-port "$tool_port")
+    args=(--tool-port "$tool_port" --client-id "${client%%:*}" --client-secret "${client#*:}")
+    [ "$mode" = callbacks ] && args+=(--callbacks)
     echo "== official PACT conformance $version ($mode)"
     if ! start_host "$name"; then
       summary+=("$version $mode: our host did not start")
@@ -98,7 +113,7 @@ for version in $versions; do
       continue
     fi
     started=$SECONDS
-    bash "$tool" "$base" "$version" "${args[@]}" | tee "$work/out-$name.txt"
+    bash "$runner" "$base" "$version" "${args[@]}" 2>&1 | grep -v '^could not change directory' | tee "$work/out-$name.txt"
     rc=${PIPESTATUS[0]}
     stop_host
     counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$work/out-$name.txt" | tail -1)
