@@ -29,13 +29,31 @@ async function awaitAnswer(ctx: SuiteContext, t: CaseScope, request: SentRequest
   const answers = (d: ReceivedDelivery): boolean =>
     isObject(d.event) && isObject(d.event.data) && d.event.data.requestEventId === requestId;
   const seconds = Math.round(ctx.opts.callbackTimeoutMs / 1000);
-  const delivery = await listener.waitFor(answers, ctx.opts.callbackTimeoutMs);
+  // A delivery the listener refused (no or unknown token) is not an answer yet: a host that sent a
+  // token it cached from an earlier listener must fetch a new one and retry.
+  const delivery = await listener.waitFor((d) => answers(d) && d.authorized, ctx.opts.callbackTimeoutMs);
   if (delivery === undefined) {
+    const refused = listener.deliveries.filter(answers);
+    if (refused.length > 0) {
+      t.fail(
+        `the answer to "${requestId}" was sent ${refused.length} time(s) within ${seconds} s, each refused by the listener: ${[
+          ...new Set(refused.map((d) => d.authProblem ?? "")),
+        ].join(
+          "; ",
+        )}; the host must obtain a token from the requester (discovery, else /auth/token) and send it`,
+      );
+    }
     const others = listener.deliveries.length;
     t.fail(
       `no event with data.requestEventId "${requestId}" arrived at ${listener.url}${ctx.pact.eventsPath} within ${seconds} s` +
         ` (${others} other deliver${others === 1 ? "y" : "ies"} received, ${listener.tokensIssued} token(s) issued;` +
         ` is the host configured with the listener as a peer? \`ileap conformance --print-peer\`)`,
+    );
+  }
+  const refusedFirst = listener.deliveries.filter((d) => answers(d) && !d.authorized).length;
+  if (refusedFirst > 0) {
+    t.note(
+      `${refusedFirst} earlier attempt(s) of the answer came with a token the listener did not accept; the host retried with a new one`,
     );
   }
   return delivery;
@@ -59,11 +77,6 @@ function checkEnvelope(
   if (media !== "application/cloudevents+json") {
     t.problem(
       `${where}: Content-Type ${JSON.stringify(d.contentType)}, expected application/cloudevents+json (structured mode)`,
-    );
-  }
-  if (!d.authorized) {
-    t.problem(
-      `${where}: sent with ${d.authProblem ?? "no valid token"}: the host must obtain a token from the requester (discovery, else /auth/token) and send it`,
     );
   }
   if (!isObject(d.event)) t.fail(`${where}: body is not a JSON object: ${excerpt(d.body)}`);

@@ -99,6 +99,34 @@ describe("ileap conformance", () => {
     assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
   });
 
+  it("runs the PACT v3.0 cases with --version 3.0, callbacks included", async () => {
+    const r = await runCli(
+      [
+        "conformance",
+        server.baseUrl,
+        "--version",
+        "3.0",
+        "--client-id",
+        "hello",
+        "--ca",
+        TLS_CERT_FILE,
+        "--callback-port",
+        String(callbackPort),
+        "--callback-timeout",
+        "20",
+        "--cases",
+        "pact-tc08,pact-tc13,pact-tc14b,pact-tc29,pact-tc40",
+      ],
+      { env: { ILEAP_CLIENT_SECRET: SECRET } },
+    );
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /, PACT 3\.0 \(/);
+    for (const id of ["pact-tc08", "pact-tc13", "pact-tc14b", "pact-tc29", "pact-tc40"]) {
+      assert.match(r.stdout, new RegExp(`^PASS ${id} `, "m"));
+    }
+    assert.match(r.stdout, /^PASSED: 5 passed, 0 failed, 0 skipped/m);
+  });
+
   it("reports the failures of a broken host with reasons, exit 1", async () => {
     const text = await runCli(["conformance", broken.url, "--client-id", "client", "--client-secret-stdin"], {
       stdin: "s3cret",

@@ -19,7 +19,7 @@ const HTTP_REFUSAL_CASES = ["pact-tc09", "pact-tc10", "pact-tc11", "pact-tc17"];
 /** Quick delivery retries for the tests. */
 const FAST_EVENTS = "  pollIntervalMs: 100\n  backoffBaseMs: 100\n  backoffMaxMs: 1000\n";
 
-async function run(tls: boolean): Promise<ConformanceReport> {
+async function run(tls: boolean, version: "2.3" | "3.0" = "2.3"): Promise<ConformanceReport> {
   const listener = await startCallbackListener();
   const server = await startDemoServer({
     tls,
@@ -31,6 +31,7 @@ async function run(tls: boolean): Promise<ConformanceReport> {
       baseUrl: server.baseUrl,
       clientId: "hello",
       clientSecret: "pathfinder",
+      version,
       maxWaitForExpirySeconds: 15,
       callbacks: listener,
       callbackTimeoutMs: 20_000,
@@ -52,6 +53,15 @@ describe("conformance suite against our own server", () => {
     for (const r of report.results) assert.equal(r.status, "passed", `${r.id}: ${r.reason ?? ""}\n${text}`);
     assert.ok(report.results.some((r) => r.id === "pact-tc13"));
     assert.ok(report.results.some((r) => r.id === "pact-tc14b"));
+  });
+
+  it("passes every PACT v3.0 case over HTTPS, the callbacks (TC13, TC14.B on /3/events) included", async () => {
+    const report = await run(true, "3.0");
+    const text = formatReport(report);
+    assert.equal(report.version, "3.0");
+    assert.equal(report.results.length, 44, text);
+    for (const r of report.results) assert.equal(r.status, "passed", `${r.id}: ${r.reason ?? ""}\n${text}`);
+    assert.equal(report.passed, true, text);
   });
 
   it("passes every case over plain HTTP except the refusal cases, which are skipped", async () => {

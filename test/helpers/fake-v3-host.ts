@@ -17,7 +17,8 @@ export type V3Defect =
   | "invalid-token-403" // TC6, TC7, TC16
   | "v2-not-found-code" // TC8: 404 NoSuchFootprint
   | "events-202" // TC12, TC14.A, TC15
-  | "answer-v2-shape" // TC13: Fulfilled sent to /2/events with the v2 type and no token
+  | "answer-v2-shape" // TC13: Fulfilled sent to /2/events with the v2 type
+  | "answer-without-token" // TC13, TC14.B: answers sent without the requester's token
   | "reject-without-error" // TC14.B
   | "accept-malformed-published" // TC40
   | "ignore-filters" // TC20–TC39, and the bad-query extra check
@@ -208,7 +209,7 @@ export async function startFakeV3Host(defects: readonly V3Defect[] = []): Promis
       method: "POST",
       headers: {
         "content-type": "application/cloudevents+json; charset=UTF-8",
-        ...(v2Shape ? {} : { authorization: `Bearer ${token}` }),
+        ...(has("answer-without-token") ? {} : { authorization: `Bearer ${token}` }),
       },
       body: JSON.stringify(reply),
     });
