@@ -3,7 +3,7 @@
  * for this package and checked by `test/testing/demo-data-v3.test.ts` against the v3 schema:
  *
  * - `complete`: every property the v3 filters look at (productIds, companyIds, geography,
- *   productClassifications, validity period) — its id sorts first, so it is `data[0]` of the
+ *   productClassifications, a validity period starting after the others') — its id sorts first, so it is `data[0]` of the
  *   unfiltered `/3/footprints` list, from which the official conformance tool derives its filter
  *   values. Also representable in v2 (served on `/2` as well, values per one declared unit).
  * - `successor` and `deprecated`: a changed footprint is a new id (PACT 3.0 lifecycle); the old
@@ -20,6 +20,15 @@ export const DEMO_V3_FOOTPRINT_IDS = {
 } as const;
 
 type Doc = Record<string, unknown>;
+
+/**
+ * The packaging subsidiary that owns the complete footprint. Its own company id keeps the official
+ * tool's companyId cases (filters derived from `data[0]`) from returning the whole list.
+ */
+const PACKAGING_COMPANY = {
+  companyName: "Rheinland Packaging Demo GmbH",
+  companyIds: ["urn:pact:rheinland-packaging.example:company-id:rp-01"],
+} as const;
 
 const PALLET_PCF = {
   declaredUnitOfMeasurement: "piece",
@@ -54,9 +63,10 @@ export function demoFootprintsV3(): Doc[] {
       specVersion: "3.0.0",
       created: "2025-03-10T09:00:00Z",
       status: "Active",
-      validityPeriodStart: "2025-01-01T00:00:00Z",
+      validityPeriodStart: "2025-06-01T00:00:00Z",
       validityPeriodEnd: "2027-12-31T00:00:00Z",
-      ...company,
+      ...PACKAGING_COMPANY,
+      companyIds: [...PACKAGING_COMPANY.companyIds],
       productDescription: "Stretch film, LLDPE, 23 µm, 50 % post-consumer recycled content, per kg",
       productIds: ["urn:pact:rheinland-freight.example:product-id:stretch-film-23", "urn:gtin:4012345000024"],
       productClassifications: [
