@@ -308,12 +308,12 @@ export class SuiteContext {
         );
       }
       const jwtExp = decodeJwtExp(token);
-      const lifetimeMs =
-        typeof body.expires_in === "number"
-          ? body.expires_in * 1000
-          : jwtExp !== undefined
-            ? jwtExp * 1000 - receivedAt
-            : Number.POSITIVE_INFINITY;
+      // The earlier of `expires_in` and the JWT's `exp` (whole seconds: a 2-second token may
+      // have little more than one second left when it arrives).
+      const lifetimeMs = Math.min(
+        typeof body.expires_in === "number" ? body.expires_in * 1000 : Number.POSITIVE_INFINITY,
+        jwtExp !== undefined ? jwtExp * 1000 - receivedAt : Number.POSITIVE_INFINITY,
+      );
       this.tokenState = { token, renewAt: receivedAt + Math.max(lifetimeMs - 60_000, lifetimeMs / 2) };
       this.tokenMemo = undefined;
       return token;
