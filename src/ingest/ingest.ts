@@ -39,7 +39,7 @@ import {
   type RecordError,
   type RejectedRecord,
 } from "./types.ts";
-import { immutableMessage, singleVersionOf, successorDeprecations } from "./v3.ts";
+import { immutableMessage, sameAsStored, singleVersionOf, storedIsV3, successorDeprecations } from "./v3.ts";
 
 /** Options of {@link ingest}. */
 export interface IngestOptions {
@@ -360,7 +360,7 @@ async function prepareFootprints(
     }
     if (v3) {
       // v3 footprints never change: the same document again is unchanged, anything else a conflict.
-      if (head && head.document !== undefined && head.document === canonicalJson(doc)) {
+      if (head && sameAsStored(doc, head, "3")) {
         item.outcome = "unchanged";
         continue;
       }
@@ -381,8 +381,20 @@ async function prepareFootprints(
     }
     const version = doc.version;
     if (head) {
-      if (head.version === version && head.document !== undefined && head.document === canonicalJson(doc)) {
+      if (head.version === version && sameAsStored(doc, head, "2")) {
         item.outcome = "unchanged";
+        continue;
+      }
+      if (head.document !== undefined && storedIsV3(head.document)) {
+        // A v3-authored footprint never changes, not even through a new v2 version.
+        reject(item, [
+          {
+            pointer: pointerOf(item, "/version"),
+            message: immutableMessage(doc.id, head.status),
+            value: doc.version,
+            rule: INGEST_RULE.v3Immutable,
+          },
+        ]);
         continue;
       }
       const lifecycle = lifecycleErrors(item, doc, head);

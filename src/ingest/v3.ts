@@ -6,6 +6,7 @@
  */
 import { renderFootprint } from "../model/v3/render.ts";
 import { isV3Document } from "../model/v3/validate.ts";
+import { canonicalJson } from "../store/canonical-json.ts";
 import { deprecatedDocument } from "../store/sql/queries.ts";
 import { deprecatedV3Document } from "../store/sql/v3.ts";
 import type { FootprintRecord, StoredFootprint } from "../store/store.ts";
@@ -63,4 +64,35 @@ export function successorDeprecations(
     }
   }
   return [...out.values()];
+}
+
+/** Whether a stored document (canonical text) is PACT v3-authored. */
+export function storedIsV3(text: string): boolean {
+  try {
+    return isV3Document(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `doc` (in PACT `version`) is the stored footprint again: the document as authored, or its
+ * rendering in `version` (what `/2` or `/3` serves). Re-importing what a host served changes nothing.
+ */
+export function sameAsStored(
+  doc: unknown,
+  head: { readonly version: number; readonly document?: string },
+  version: "2" | "3",
+): boolean {
+  if (head.document === undefined) return false;
+  const text = canonicalJson(doc as Doc);
+  if (head.document === text) return true;
+  try {
+    const stored = JSON.parse(head.document) as Doc;
+    const r = renderFootprint(stored, head.version);
+    const rendered = version === "2" ? r.v2 : r.v3;
+    return rendered !== undefined && canonicalJson(rendered) === text;
+  } catch {
+    return false;
+  }
 }

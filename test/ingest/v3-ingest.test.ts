@@ -111,4 +111,28 @@ describe("importing PACT v3 documents beside v2 ones", () => {
     assert.equal(v2.updated, "2025-06-01T00:00:00Z");
     await store.close();
   });
+
+  it("treats what /2 and /3 served as unchanged, and refuses a v2 version of a v3-authored footprint", async () => {
+    const store = new SqliteStore({ file: ":memory:" });
+    const now = () => Date.parse("2025-06-01T00:00:00Z");
+    await ingest("footprints", inputsOf([v3Footprint({ id: A })]), { store, now });
+    const box = demoFootprints().filter(
+      (f) =>
+        f.document.id === DEMO_FOOTPRINT_IDS.pcfBox || f.document.id === DEMO_FOOTPRINT_IDS.pcfBoxDeprecated,
+    );
+    await ingest("footprints", inputsOf(box.map((f) => f.document)), { store, now });
+    const servedV2 = JSON.parse((await store.getFootprint(A, all)) ?? "null") as Doc;
+    const servedV3 = JSON.parse(
+      (await store.getFootprintV3(DEMO_FOOTPRINT_IDS.pcfBox, all)) ?? "null",
+    ) as Doc;
+    const again = await ingest("footprints", inputsOf([servedV2, servedV3]), { store, now });
+    assert.equal(again.unchanged, 2, JSON.stringify(again.rejected));
+    const v2update = await ingest(
+      "footprints",
+      inputsOf([{ ...servedV2, version: 2, updated: "2025-07-01T00:00:00Z", comment: "changed" }]),
+      { store, now },
+    );
+    assert.equal(v2update.rejected[0]?.errors[0]?.rule, INGEST_RULE.v3Immutable);
+    await store.close();
+  });
 });
