@@ -7,7 +7,9 @@ import pino from "pino";
 import { loadConfig } from "../../src/config/load.ts";
 import { validateV3Footprint } from "../../src/model/v3/validate.ts";
 import { createIleapServer, type IleapServer } from "../../src/server.ts";
+import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { DEMO_FOOTPRINT_IDS } from "../../src/testing/demo-data.ts";
+import { type CountingStore, countingStore } from "../helpers/counting-store.ts";
 
 type Doc = Record<string, unknown> & { id: string };
 const ORIGIN = "http://localhost";
@@ -16,6 +18,7 @@ describe("PACT v3 routes (/3/footprints, /3/footprints/{id}) beside /2", () => {
   let host: IleapServer;
   let dataDir: string;
   let token: string;
+  let counter: CountingStore;
   /** GET with the demo token, another token, or none (`null`). */
   const get = (path: string, auth: string | null = token) =>
     host.app.request(
@@ -28,7 +31,8 @@ describe("PACT v3 routes (/3/footprints, /3/footprints/{id}) beside /2", () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "ileap-v3-"));
     const config = loadConfig({ env: { ILEAP_DEMO: "true", ILEAP_DATA_DIR: dataDir } });
-    host = await createIleapServer(config, { logger: pino({ level: "silent" }) });
+    counter = countingStore(new SqliteStore({ file: join(dataDir, "ileap.sqlite") }));
+    host = await createIleapServer(config, { store: counter.store, logger: pino({ level: "silent" }) });
     const res = await host.app.request(`${ORIGIN}/auth/token`, {
       method: "POST",
       headers: {
@@ -144,5 +148,19 @@ describe("PACT v3 routes (/3/footprints, /3/footprints/{id}) beside /2", () => {
       }
     }
     assert.deepEqual(seen, all);
+  });
+
+  it("serves repeated /3 reads from the response cache until the data changes", async () => {
+    const path = "/3/footprints?geography=DE&limit=3";
+    const first = await (await get(path)).text();
+    counter.reset();
+    assert.equal(await (await get(path)).text(), first);
+    assert.equal(await (await get(`/3/footprints/${DEMO_FOOTPRINT_IDS.sfRoad}`)).status, 200);
+    await get(`/3/footprints/${DEMO_FOOTPRINT_IDS.sfRoad}`);
+    assert.equal(counter.calls.get("listFootprintsV3") ?? 0, 0, "list answered from the cache");
+    assert.equal(counter.calls.get("getFootprintV3") ?? 0, 1, "second get answered from the cache");
+    await host.store.recordInboundEvent({ id: "x", source: "s", type: "t", body: "{}", receivedFrom: "c" });
+    await get(path);
+    assert.equal(counter.calls.get("listFootprintsV3"), 1, "a write starts a new data version");
   });
 });
