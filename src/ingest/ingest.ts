@@ -880,7 +880,11 @@ export async function deprecate(
     updated,
     ...(options.statusComment === undefined ? {} : { statusComment: options.statusComment }),
   };
-  const issues = checkFootprint(deprecatedDocument(stored, change));
+  // A v3-authored footprint deprecates as the same v3 document with status Deprecated (v3 has no
+  // version, updated or statusComment).
+  const issues = isV3Document(stored)
+    ? validateV3Footprint({ ...stored, status: "Deprecated" })
+    : checkFootprint(deprecatedDocument(stored, change));
   if (issues.length > 0) {
     throw new TypeError(
       `the deprecated version of ${id} would be invalid: ${issues[0]?.pointer} ${issues[0]?.message}`,

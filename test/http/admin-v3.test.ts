@@ -55,4 +55,19 @@ describe("admin API with PACT v3 documents", () => {
     const body = res.json as { rejected: { errors: { rule: string }[] }[] };
     assert.equal(body.rejected[0]?.errors[0]?.rule, "pact.lifecycle.v3-immutable");
   });
+
+  it("deprecates a v3-authored footprint through the admin API", async () => {
+    const res = await send(`${server.baseUrl}/admin/v1/footprints/${A}/deprecate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    assert.equal(res.status, 200, res.text);
+    const doc = (res.json as { data: Doc }).data;
+    assert.equal(doc.status, "Deprecated");
+    assert.equal(doc.specVersion, "3.0.0");
+    const v3 = await getWithToken(`${server.baseUrl}/3/footprints/${A}`, reader);
+    assert.equal((v3.json as { data: Doc }).data.status, "Deprecated");
+    const v2 = await getWithToken(`${server.baseUrl}/2/footprints/${A}`, reader);
+    assert.equal((v2.json as { data: Doc }).data.version, 2);
+  });
 });
