@@ -449,7 +449,7 @@ async function prepareFootprints(
     nextUpdated(now()),
   );
   const extras = {
-    deprecated: deprecations.map((r) => String(r.document.id)),
+    deprecated: [...deprecations.before, ...deprecations.after].map((r) => String(r.document.id)),
     singleVersion: items.flatMap((i) => {
       if ((i.outcome !== "accepted" && i.outcome !== "unchanged") || !i.document) return [];
       const note = singleVersionOf(i.index, i.document as unknown as Record<string, unknown>);
@@ -472,11 +472,18 @@ async function prepareFootprints(
       if (accepted.length > 0) await write(accepted, options, deprecations);
       const written = accepted.some((i) => i.outcome === "accepted");
       const done = report(items, { written, refused: false });
-      return withV3(done, {
-        ...extras,
-        // Deprecations are written only with their successor.
-        deprecated: written ? extras.deprecated : [],
-      });
+      // Deprecations are written only with their successor; they are changes to announce too.
+      const deprecated = written ? extras.deprecated : [];
+      return withV3(
+        {
+          ...done,
+          changedIds: [
+            ...(done.changedIds ?? []),
+            ...deprecated.filter((id) => !done.changedIds?.includes(id)),
+          ],
+        },
+        { ...extras, deprecated },
+      );
     },
   };
 }
@@ -669,12 +676,19 @@ function withV3(
 async function write(
   accepted: Item[],
   options: IngestOptions,
-  deprecations: readonly FootprintRecord[] = [],
+  deprecations: {
+    readonly before: readonly FootprintRecord[];
+    readonly after: readonly FootprintRecord[];
+  } = {
+    before: [],
+    after: [],
+  },
 ): Promise<void> {
   try {
     await options.store.putFootprints([
-      ...deprecations,
+      ...deprecations.before,
       ...accepted.map((i) => toRecord(i, options.visibility)),
+      ...deprecations.after,
     ]);
     return;
   } catch (e) {

@@ -34,8 +34,9 @@ export function immutableMessage(id: string, storedStatus: string): string {
 }
 
 /**
- * The deprecating versions of the stored, still active footprints that accepted v3 documents name
- * in `precedingPfIds` (PACT 3.0 lifecycle: the preceding footprint becomes `Deprecated`). The new
+ * The deprecating versions of the still active footprints that accepted v3 documents name in
+ * `precedingPfIds` (PACT 3.0 lifecycle: the preceding footprint becomes `Deprecated`): stored ones
+ * (`before` the batch's records) and ones accepted in the same batch (`after` them). The new
  * versions keep their visibility; a v2-authored one gets `version` + 1 and `updated`.
  */
 export function successorDeprecations(
@@ -43,27 +44,40 @@ export function successorDeprecations(
   stored: ReadonlyMap<string, StoredFootprint>,
   kindOf: (doc: Doc) => FootprintRecord["kind"],
   updated: string,
-): FootprintRecord[] {
-  const out = new Map<string, FootprintRecord>();
-  const batchIds = new Set(accepted.map((d) => d.id));
+): { readonly before: FootprintRecord[]; readonly after: FootprintRecord[] } {
+  const before = new Map<string, FootprintRecord>();
+  const after = new Map<string, FootprintRecord>();
+  const inBatch = new Map(accepted.map((d) => [String(d.id), d]));
+  const deprecation = (doc: Doc, version: number, successor: string): FootprintRecord => {
+    const v3 = isV3Document(doc);
+    return {
+      document: v3
+        ? deprecatedV3Document(doc)
+        : deprecatedDocument(doc, { updated, statusComment: `Superseded by ${successor}` }),
+      kind: kindOf(doc),
+      ...(v3 ? { version: version + 1 } : {}),
+    };
+  };
   for (const doc of accepted) {
     if (!isV3Document(doc) || !Array.isArray(doc.precedingPfIds)) continue;
+    const successor = String(doc.id);
     for (const id of doc.precedingPfIds) {
-      if (typeof id !== "string" || out.has(id) || batchIds.has(id)) continue;
+      if (typeof id !== "string" || before.has(id) || after.has(id) || id === successor) continue;
+      const batchDoc = inBatch.get(id);
+      if (batchDoc) {
+        if (batchDoc.status === "Active")
+          after.set(
+            id,
+            deprecation(batchDoc, typeof batchDoc.version === "number" ? batchDoc.version : 1, successor),
+          );
+        continue;
+      }
       const head = stored.get(id);
       if (!head || head.status === "Deprecated") continue;
-      const before = JSON.parse(head.document) as Doc;
-      const document = isV3Document(before)
-        ? deprecatedV3Document(before)
-        : deprecatedDocument(before, { updated, statusComment: `Superseded by ${String(doc.id)}` });
-      out.set(id, {
-        document,
-        kind: kindOf(before),
-        ...(isV3Document(before) ? { version: head.version + 1 } : {}),
-      });
+      before.set(id, deprecation(JSON.parse(head.document) as Doc, head.version, successor));
     }
   }
-  return [...out.values()];
+  return { before: [...before.values()], after: [...after.values()] };
 }
 
 /** Whether a stored document (canonical text) is PACT v3-authored. */

@@ -135,4 +135,18 @@ describe("importing PACT v3 documents beside v2 ones", () => {
     assert.equal(v2update.rejected[0]?.errors[0]?.rule, INGEST_RULE.v3Immutable);
     await store.close();
   });
+
+  it("deprecates a predecessor accepted in the same batch, after writing it", async () => {
+    const store = new SqliteStore({ file: ":memory:" });
+    const report = await ingest(
+      "footprints",
+      inputsOf([v3Footprint({ id: A }), v3Footprint({ id: B, precedingPfIds: [A], comment: "changed" })]),
+      { store, now: () => Date.parse("2025-06-01T00:00:00Z") },
+    );
+    assert.equal(report.created, 2);
+    assert.deepEqual(report.deprecated, [A]);
+    assert.deepEqual([...(report.changedIds ?? [])].sort(), [A, B].sort());
+    assert.equal((JSON.parse((await store.getFootprintV3(A, all)) ?? "null") as Doc).status, "Deprecated");
+    await store.close();
+  });
 });

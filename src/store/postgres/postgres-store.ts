@@ -817,7 +817,18 @@ interface Pairs {
 }
 
 /** PostgreSQL array types of {@link V3_COLUMNS}, in order. */
-const V3_COLUMN_TYPES = ["text", "text", "text", "text", "text", "integer", "bigint", "bigint"] as const;
+const V3_COLUMN_TYPES = [
+  "text",
+  "text",
+  "text",
+  "integer",
+  "integer",
+  "text",
+  "text",
+  "integer",
+  "bigint",
+  "bigint",
+] as const;
 
 /**
  * Renders the rows written before migration 3 (`rendered = 0`), 500 per transaction, each batch

@@ -17,8 +17,13 @@ export type V3Value = readonly [criterion: string, value: string];
 /** The columns of migration 3 for one footprint version. */
 export interface RenderedColumns {
   readonly authored: PactVersion;
+  /** The v2 rendering of a v3-authored footprint (null otherwise: `document` is the v2 text). */
   readonly v2Text: string | null;
+  /** The v3 rendering of a v2-authored footprint (null otherwise: `document` is the v3 text). */
   readonly v3Text: string | null;
+  /** Whether v2 / v3 can represent the footprint. */
+  readonly inV2: boolean;
+  readonly inV3: boolean;
   readonly v2Absent: string | null;
   readonly v3Absent: string | null;
   readonly validFromMs: number | null;
@@ -48,8 +53,10 @@ export function footprintWrite(record: FootprintRecord): FootprintWrite {
     columns,
     authored: r.authored,
     text,
-    v2Text: r.v2 ? (r.v2 === doc ? text : canonicalJson(r.v2)) : null,
-    v3Text: r.v3 ? canonicalJson(r.v3) : null,
+    v2Text: r.authored === "3" && r.v2 ? canonicalJson(r.v2) : null,
+    v3Text: r.authored === "2" && r.v3 ? canonicalJson(r.v3) : null,
+    inV2: r.v2 !== undefined,
+    inV3: r.v3 !== undefined,
     v2Absent: r.v2Absent ?? null,
     v3Absent: r.v3Absent ?? null,
     validFromMs: window.from,
@@ -99,14 +106,20 @@ export function v3Values(doc: Doc): V3Value[] {
   });
 }
 
+/** The v3 text of a footprint row: the document itself when v3-authored, else its v3 rendering. */
+export const V3_TEXT = "CASE WHEN f.authored = '3' THEN f.document ELSE f.doc_v3 END";
+
 /** The latest visible v3 rendering of one footprint: selects `document`. */
 export function getFootprintV3Sql(id: string, principal: Principal): Sql {
   const where = and(
-    { text: "f.id = ? AND f.is_latest = 1 AND f.doc_v3 IS NOT NULL", params: [id] },
+    { text: "f.id = ? AND f.is_latest = 1 AND f.in_v3 = 1", params: [id] },
     kindsSql(principal),
     visibleToSql("f", "footprint_visibility", principal),
   );
-  return { text: `SELECT f.doc_v3 AS document FROM footprints f WHERE ${where.text}`, params: where.params };
+  return {
+    text: `SELECT ${V3_TEXT} AS document FROM footprints f WHERE ${where.text}`,
+    params: where.params,
+  };
 }
 
 const LIST_CRITERIA = ["productId", "companyId", "classification", "geography"] as const;
@@ -133,7 +146,7 @@ export function listFootprintsV3Sql(query: ListFootprintsV3Query): Sql | undefin
   for (const name of LIST_CRITERIA) if (c[name] !== undefined && c[name].length === 0) return undefined;
   const driver = LIST_CRITERIA.find((name) => c[name]?.length === 1);
   const common: Sql[] = [
-    { text: "f.is_latest = 1 AND f.doc_v3 IS NOT NULL", params: [] },
+    { text: "f.is_latest = 1 AND f.in_v3 = 1", params: [] },
     kindsSql(query.principal),
     visibleToSql("f", "footprint_visibility", query.principal),
   ];
@@ -157,14 +170,14 @@ export function listFootprintsV3Sql(query: ListFootprintsV3Query): Sql | undefin
       ...common,
     );
     return {
-      text: `SELECT f.id, f.doc_v3 AS document FROM footprint_v3_values d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
+      text: `SELECT f.id, ${V3_TEXT} AS document FROM footprint_v3_values d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
       params: [...where.params, query.limit + 1],
     };
   }
   const position: Sql[] = query.after === undefined ? [] : [{ text: "f.id > ?", params: [query.after] }];
   const where = and(...common, ...position);
   return {
-    text: `SELECT f.id, f.doc_v3 AS document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
+    text: `SELECT f.id, ${V3_TEXT} AS document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
     params: [...where.params, query.limit + 1],
   };
 }
@@ -193,8 +206,10 @@ export function renderStoredRow(row: {
   } catch (e) {
     return {
       authored: "2",
-      v2Text: row.document,
+      v2Text: null,
       v3Text: null,
+      inV2: true,
+      inV3: false,
       v2Absent: null,
       v3Absent: `cannot be rendered: ${(e as Error).message}`,
       validFromMs: null,
@@ -209,6 +224,8 @@ export const V3_COLUMNS = [
   "authored",
   "doc_v2",
   "doc_v3",
+  "in_v2",
+  "in_v3",
   "v2_absent",
   "v3_absent",
   "rendered",
@@ -218,7 +235,18 @@ export const V3_COLUMNS = [
 
 /** Values of {@link V3_COLUMNS} for one write. */
 export function v3ColumnValues(w: RenderedColumns): (string | number | null)[] {
-  return [w.authored, w.v2Text, w.v3Text, w.v2Absent, w.v3Absent, 1, w.validFromMs, w.validToMs];
+  return [
+    w.authored,
+    w.v2Text,
+    w.v3Text,
+    w.inV2 ? 1 : 0,
+    w.inV3 ? 1 : 0,
+    w.v2Absent,
+    w.v3Absent,
+    1,
+    w.validFromMs,
+    w.validToMs,
+  ];
 }
 
 /**
