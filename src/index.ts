@@ -18,6 +18,7 @@ export type { ClientConfig, IleapConfig } from "./config/types.ts";
 export { createApp } from "./http/app.ts";
 export { startHttpServer } from "./http/server.ts";
 export type * from "./protocol/filter-ast.ts";
+export type { V3Criteria } from "./protocol/v3-filter.ts";
 export { createIleapServer, type IleapServer, type ServerOverrides } from "./server.ts";
 export { PostgresStore } from "./store/postgres/postgres-store.ts";
 export { SqliteStore } from "./store/sqlite/sqlite-store.ts";

@@ -26,6 +26,7 @@ import { PostgresStore } from "./store/postgres/postgres-store.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
 import { demoFootprints, demoTad } from "./testing/demo-data.ts";
+import { demoFootprintsV3 } from "./testing/demo-data-v3.ts";
 
 /** Optional replacements for the pieces the configuration would build. */
 export interface ServerOverrides {
@@ -154,12 +155,13 @@ export async function seedDemoData(store: Store): Promise<boolean> {
     limit: 1,
   });
   if (probe.items.length > 0) return false;
-  await store.putFootprints(
-    demoFootprints().map((f) => ({
+  await store.putFootprints([
+    ...demoFootprints().map((f) => ({
       document: f.document as unknown as Record<string, unknown>,
       kind: f.kind,
     })),
-  );
+    ...demoFootprintsV3().map((document) => ({ document, kind: "pcf" as const })),
+  ]);
   await store.putTad(demoTad().map((t) => ({ document: t as unknown as Record<string, unknown> })));
   return true;
 }

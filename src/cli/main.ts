@@ -34,6 +34,9 @@ export function buildCli(ctx: CliContext): Command {
   const program = new Command("ileap")
     .description("iLEAP host, client and conformance tools (PACT Data Exchange Protocol v2 + iLEAP v1.0)")
     .version(VERSION, "-v, --version")
+    // `ileap -v` / `ileap --version` only before a command: `ileap conformance --version 3.0` is
+    // the command's own option.
+    .enablePositionalOptions()
     .showHelpAfterError("(add --help for more information)")
     .configureOutput({
       writeOut: (s) => ctx.term.stdout.write(s),

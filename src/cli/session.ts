@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { IleapClient } from "../client/client.ts";
+import { IleapClient, type PactMajor } from "../client/client.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 import { getProfile, loadProfiles, profileTokenCache, selectedProfileName } from "./profiles.ts";
 import { CLIENT_SECRET_ENV } from "./secrets.ts";
@@ -15,8 +15,8 @@ export interface HostFlags {
 }
 
 /** A ready client and where its settings came from. */
-export interface Session {
-  readonly client: IleapClient;
+export interface Session<P extends PactMajor = 2> {
+  readonly client: IleapClient<P>;
   /** Profile name, or `undefined` when the environment was used. */
   readonly profile?: string;
   /** The command that logs in again (for hints). */
@@ -59,11 +59,13 @@ function loginCommand(name: string, baseUrl?: string, clientId?: string): string
  * `ILEAP_CLIENT_ID` and `ILEAP_CLIENT_SECRET`; else the default profile.
  * @throws CliError (auth) when not logged in; (usage) for an incomplete environment.
  */
-export function openSession(
+export function openSession<P extends PactMajor = 2>(
   flags: HostFlags,
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
-): Session {
+  /** PACT version of the footprint and event calls. Default: 2. */
+  pact?: P,
+): Session<P> {
   const explicit = flags.profile ?? env.ILEAP_PROFILE;
   if (explicit === undefined && env.ILEAP_BASE_URL) {
     const clientId = env.ILEAP_CLIENT_ID;
@@ -75,7 +77,8 @@ export function openSession(
       );
     }
     return {
-      client: new IleapClient({
+      client: new IleapClient<P>({
+        ...(pact !== undefined ? { pact } : {}),
         baseUrl: env.ILEAP_BASE_URL,
         clientId,
         clientSecret,
@@ -98,7 +101,8 @@ export function openSession(
     );
   }
   return {
-    client: new IleapClient({
+    client: new IleapClient<P>({
+      ...(pact !== undefined ? { pact } : {}),
       baseUrl: profile.baseUrl,
       ...(profile.authBaseUrl ? { authBaseUrl: profile.authBaseUrl } : {}),
       clientId: profile.clientId,

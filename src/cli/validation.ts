@@ -11,6 +11,7 @@ import {
   tocRules,
 } from "../model/ileap-rules.ts";
 import type { HOC, ShipmentFootprint, TOC, ValidationIssue } from "../model/types.ts";
+import { validateV3Footprint } from "../model/v3/validate.ts";
 import { NO_NULL_RULE, validateHoc, validateShipmentFootprint, validateToc } from "../model/validate.ts";
 import type { DocumentType } from "./commands/validate.ts";
 
@@ -27,6 +28,8 @@ export function checkDocument(type: DocumentType, doc: unknown): ValidationIssue
   switch (type) {
     case "footprint":
       return checkFootprint(doc);
+    case "footprint-v3":
+      return validateV3Footprint(doc);
     case "tad":
       return checkTad(doc);
     case "shipment-footprint":

@@ -1,10 +1,12 @@
 /**
  * `IleapClient`: fetch footprints and transport activity data from any iLEAP host (PACT Data
- * Exchange Protocol v2 + iLEAP v1.0) and send it events.
+ * Exchange Protocol v2 + iLEAP v1.0, or PACT v3.0 with `pact: 3`) and send it events.
  * @module
  */
 import type { ProductFootprint, TAD } from "../model/types.ts";
+import type { V3ProductFootprint } from "../model/v3/types.ts";
 import { discoverTokenEndpoint, type TokenEndpoint } from "./discovery.ts";
+import { IleapApiError } from "./errors.ts";
 import { completeEvent, type PactEventInput, type SentEvent } from "./events.ts";
 import type { FootprintFilterExpression } from "./filter.ts";
 import { type FetchFunction, Transport, type TransportResponse } from "./http.ts";
@@ -17,8 +19,41 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default number of retries after a failed idempotent attempt. */
 export const DEFAULT_RETRIES = 3;
 
+/** PACT major version of the footprint and event paths (`/2/…` or `/3/…`). */
+export type PactMajor = 2 | 3;
+
+/** The ProductFootprint type of a PACT version. */
+export type FootprintOf<P extends PactMajor> = P extends 3 ? V3ProductFootprint : ProductFootprint;
+
+/**
+ * PACT v3 ListFootprints criteria (query parameters; OpenAPI 3.0.3 `components/parameters`). Values
+ * of one criterion are combined with OR, criteria with AND; every value is sent as given (URNs may
+ * contain commas). Dates: a `Date` or an RFC 3339 string.
+ */
+export interface V3FootprintCriteria {
+  readonly productId?: string | readonly string[];
+  readonly companyId?: string | readonly string[];
+  /** `geographyCountry`, `geographyCountrySubdivision` or `geographyRegionOrSubregion` values. */
+  readonly geography?: string | readonly string[];
+  readonly classification?: string | readonly string[];
+  /** Footprints valid at this instant (validity start ≤ validOn ≤ end). */
+  readonly validOn?: string | Date;
+  /** Footprints whose validity starts after this instant. */
+  readonly validAfter?: string | Date;
+  /** Footprints whose validity ends before this instant. */
+  readonly validBefore?: string | Date;
+  /** `Active` or `Deprecated` (the host matches case-insensitively). */
+  readonly status?: string;
+}
+
 /** Options of {@link IleapClient}. */
-export interface IleapClientOptions {
+export interface IleapClientOptions<P extends PactMajor = 2> {
+  /**
+   * PACT version of the footprint and event calls: `2` (`/2/footprints`, `$filter`, v2 events) or
+   * `3` (`/3/footprints`, {@link V3FootprintCriteria}, v3 events). TAD stays on `/2/ileap/tad`.
+   * {@link IleapClient.detectPactVersion} finds out what a host serves. Default: `2`.
+   */
+  readonly pact?: P;
   /**
    * Base URL of the host's API including any path prefix, e.g. `https://api.example.com/ileap`
    * (trailing slashes are removed). Requests go to `{baseUrl}/2/footprints` etc.
@@ -66,8 +101,10 @@ export interface RequestOptions {
 
 /** Options of {@link IleapClient.listFootprints}. */
 export interface ListFootprintsOptions {
-  /** `$filter`: a {@link FootprintFilterExpression} or a PACT OData string. Default: none. */
+  /** PACT v2 `$filter`: a {@link FootprintFilterExpression} or a PACT OData string. Default: none. */
   readonly filter?: FootprintFilterExpression | string;
+  /** PACT v3 criteria (clients with `pact: 3` only). Default: none. */
+  readonly criteria?: V3FootprintCriteria;
   /** Page size (`limit`); the iterator still walks every page. Default: the host's. */
   readonly limit?: number;
   /** Aborts the page requests. Default: none. */
@@ -120,6 +157,45 @@ function checkLimit(limit: number | undefined): void {
   }
 }
 
+/** The PACT version an event type belongs to: `….3` → 3, `….v1` → 2, else `undefined`. */
+function eventPactVersion(type: string): PactMajor | undefined {
+  if (/\.3$/.test(type)) return 3;
+  if (/\.v1$/.test(type)) return 2;
+  return undefined;
+}
+
+const V3_LIST_CRITERIA = ["productId", "companyId", "geography", "classification"] as const;
+const V3_DATE_CRITERIA = ["validOn", "validAfter", "validBefore"] as const;
+
+/** Query pairs of v3 criteria, in a stable order. Throws a `TypeError` naming a bad value. */
+export function v3CriteriaPairs(criteria: V3FootprintCriteria | undefined): [string, string][] {
+  if (criteria === undefined) return [];
+  const known = new Set<string>([...V3_LIST_CRITERIA, ...V3_DATE_CRITERIA, "status"]);
+  const unknown = Object.keys(criteria).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new TypeError(`unknown PACT v3 criteria: ${unknown.join(", ")}; known: ${[...known].join(", ")}`);
+  }
+  const pairs: [string, string][] = [];
+  for (const name of V3_LIST_CRITERIA) {
+    const value = criteria[name];
+    if (value === undefined) continue;
+    for (const v of typeof value === "string" ? [value] : value) {
+      if (typeof v !== "string" || v === "") throw new TypeError(`${name} values must be non-empty strings`);
+      pairs.push([name, v]);
+    }
+  }
+  for (const name of V3_DATE_CRITERIA) {
+    const value = criteria[name];
+    if (value === undefined) continue;
+    const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+    if (Number.isNaN(ms))
+      throw new TypeError(`${name} must be a date-time, got ${JSON.stringify(String(value))}`);
+    pairs.push([name, value instanceof Date ? value.toISOString() : value]);
+  }
+  if (criteria.status !== undefined) pairs.push(["status", criteria.status]);
+  return pairs;
+}
+
 function tadPairs(filters: TadFilters | undefined): [string, string][] {
   if (filters === undefined) return [];
   const pairs: [string, string][] = [];
@@ -145,17 +221,22 @@ function tadPairs(filters: TadFilters | undefined): [string, string][] {
  * }
  * ```
  */
-export class IleapClient {
+export class IleapClient<P extends PactMajor = 2> {
   /** The API base URL, without trailing slash. */
   readonly baseUrl: string;
+  /** PACT version of the footprint and event calls. */
+  readonly pact: P;
   /** The authorization base URL, without trailing slash. */
   readonly authBaseUrl: string;
   readonly #transport: Transport;
   readonly #tokens: TokenManager;
   #endpoint: Promise<TokenEndpoint> | undefined;
 
-  constructor(options: IleapClientOptions) {
+  constructor(options: IleapClientOptions<P>) {
     this.baseUrl = checkBaseUrl("baseUrl", options.baseUrl);
+    const pact = options.pact ?? 2;
+    if (pact !== 2 && pact !== 3) throw new TypeError(`pact must be 2 or 3, got ${JSON.stringify(pact)}`);
+    this.pact = pact as P;
     this.authBaseUrl = checkBaseUrl("authBaseUrl", options.authBaseUrl ?? options.baseUrl);
     if (typeof options.clientId !== "string" || options.clientId === "") {
       throw new TypeError("clientId must be a non-empty string");
@@ -208,30 +289,61 @@ export class IleapClient {
   }
 
   /**
-   * GetFootprint: `GET /2/footprints/{id}`.
-   * @throws IleapApiError with `code` `NoSuchFootprint` (404) for an unknown id.
+   * Which PACT version the host serves: `3` when `GET /3/footprints?limit=1` succeeds, `2` when it
+   * answers 404 (no such route). Uses this client's credentials.
+   * @throws IleapApiError for other refusals (401, 403, …), network errors as usual.
    */
-  async getFootprint(id: string, options: RequestOptions = {}): Promise<ProductFootprint> {
-    const res = await this.#get(`${this.baseUrl}/2/footprints/${encodeURIComponent(id)}`, options.signal);
-    const data = dataOf(res);
-    if (!isRecord(data)) throw unusable(res, '"data" is not an object');
-    return data as ProductFootprint;
+  async detectPactVersion(options: RequestOptions = {}): Promise<PactMajor> {
+    try {
+      await this.#get(`${this.baseUrl}/3/footprints?limit=1`, options.signal);
+      return 3;
+    } catch (err) {
+      if (err instanceof IleapApiError && err.status === 404) return 2;
+      throw err;
+    }
   }
 
   /**
-   * ListFootprints: `GET /2/footprints` with `$filter` and `limit`. Returns a {@link Listing}:
-   * `for await` over it walks every page (following `Link` headers); `.page()` fetches one page.
-   * @throws TypeError at once for a `limit` that is not a positive integer.
+   * GetFootprint: `GET /{pact}/footprints/{id}`.
+   * @throws IleapApiError with `code` `NoSuchFootprint` (v2) or `NotFound` (v3), status 404, for
+   * an unknown id.
    */
-  listFootprints(options: ListFootprintsOptions = {}): Listing<ProductFootprint> {
+  async getFootprint(id: string, options: RequestOptions = {}): Promise<FootprintOf<P>> {
+    const res = await this.#get(
+      `${this.baseUrl}/${this.pact}/footprints/${encodeURIComponent(id)}`,
+      options.signal,
+    );
+    const data = dataOf(res);
+    if (!isRecord(data)) throw unusable(res, '"data" is not an object');
+    return data as FootprintOf<P>;
+  }
+
+  /**
+   * ListFootprints: `GET /2/footprints` with `$filter` and `limit`, or `GET /3/footprints` with the
+   * v3 criteria and `limit`. Returns a {@link Listing}: `for await` over it walks every page
+   * (following `Link` headers); `.page()` fetches one page.
+   * @throws TypeError at once for a `limit` that is not a positive integer, criteria on a v2 client
+   * or a `$filter` on a v3 client (v3 has no `$filter`), and malformed criteria.
+   */
+  listFootprints(options: ListFootprintsOptions = {}): Listing<FootprintOf<P>> {
     checkLimit(options.limit);
     const query = new URLSearchParams();
-    if (options.filter !== undefined) {
-      const filter = String(options.filter);
-      if (filter.trim() !== "") query.set("$filter", filter);
+    if (this.pact === 3) {
+      if (options.filter !== undefined && String(options.filter).trim() !== "") {
+        throw new TypeError("$filter is PACT v2 (deprecated in v3.0): on a pact: 3 client use criteria");
+      }
+      for (const [name, value] of v3CriteriaPairs(options.criteria)) query.append(name, value);
+    } else {
+      if (options.criteria !== undefined) {
+        throw new TypeError("criteria are PACT v3: create the client with pact: 3 (or use a $filter)");
+      }
+      if (options.filter !== undefined) {
+        const filter = String(options.filter);
+        if (filter.trim() !== "") query.set("$filter", filter);
+      }
     }
     if (options.limit !== undefined) query.set("limit", String(options.limit));
-    return this.#listing<ProductFootprint>("/2/footprints", query, options.signal);
+    return this.#listing<FootprintOf<P>>(`/${this.pact}/footprints`, query, options.signal);
   }
 
   /**
@@ -246,8 +358,8 @@ export class IleapClient {
   }
 
   /**
-   * Sends a PACT event (`POST /2/events`, `application/cloudevents+json`), filling in
-   * `specversion`, `id` and `time` when absent.
+   * Sends a PACT event (`POST /2/events` or `/3/events` by the event type's version, else the
+   * client's; `application/cloudevents+json`), filling in `specversion`, `id` and `time` when absent.
    * @throws IleapApiError when the host refuses the event (e.g. 400 `BadRequest`).
    */
   async sendEvent(event: PactEventInput, options: SendEventOptions = {}): Promise<SentEvent> {
@@ -255,7 +367,9 @@ export class IleapClient {
     const res = await this.#authorized(
       {
         method: "POST",
-        url: `${this.baseUrl}/2/events`,
+        // The event type names its version (v3 types end in `.3`, v2 ones in `.v1`); other types
+        // go to the client's PACT version.
+        url: `${this.baseUrl}/${eventPactVersion(String(body.type)) ?? this.pact}/events`,
         headers: { "content-type": "application/cloudevents+json; charset=UTF-8" },
         body: JSON.stringify(body),
         retry: options.retry ?? false,

@@ -88,3 +88,33 @@ export function requestRejectedEvent(
 ): PactEventInput {
   return { type: PACT_EVENT_TYPES.requestRejected, source, data: { requestEventId, error } };
 }
+
+/** CloudEvent types of PACT v3.0 (for clients with `pact: 3`: `POST /3/events`). */
+export const PACT_V3_EVENT_TYPES = {
+  published: "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+  requestCreated: "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3",
+  requestFulfilled: "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3",
+  requestRejected: "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3",
+} as const;
+
+/** A v3 `PublishedEvent.3`: the footprints `pfIds` were published or changed. */
+export function publishedEventV3(source: string, pfIds: readonly string[]): PactEventInput {
+  return { type: PACT_V3_EVENT_TYPES.published, source, data: { pfIds } };
+}
+
+/**
+ * A v3 `RequestCreatedEvent.3`: asks for footprints matching `criteria`, the ListFootprints
+ * criteria as arrays (`{ productId: ["urn:…"], geography: ["DE"] }`); hosts answer at
+ * `{source}/3/events`.
+ */
+export function requestCreatedEventV3(
+  source: string,
+  criteria: Readonly<Record<string, readonly string[] | string>>,
+  comment?: string,
+): PactEventInput {
+  return {
+    type: PACT_V3_EVENT_TYPES.requestCreated,
+    source,
+    data: { ...criteria, ...(comment !== undefined ? { comment } : {}) },
+  };
+}

@@ -1,6 +1,6 @@
 /**
- * Client SDK for iLEAP hosts (PACT Data Exchange Protocol v2 + iLEAP v1.0): package subpath
- * `ileap-ts/client`.
+ * Client SDK for iLEAP hosts (PACT Data Exchange Protocol v2 + iLEAP v1.0, and PACT v3.0 with
+ * `pact: 3`): package subpath `ileap-ts/client`.
  *
  * @example
  * ```ts
@@ -15,16 +15,21 @@
  */
 
 export type { ProductFootprint, TAD } from "../model/types.ts";
+export type { V3ProductFootprint } from "../model/v3/types.ts";
 export {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
+  type FootprintOf,
   IleapClient,
   type IleapClientOptions,
   type ListFootprintsOptions,
   type ListTadOptions,
+  type PactMajor,
   type RequestOptions,
   type SendEventOptions,
   type TadFilters,
+  type V3FootprintCriteria,
+  v3CriteriaPairs,
 } from "./client.ts";
 export { discoverTokenEndpoint, fallbackTokenEndpoint, type TokenEndpoint } from "./discovery.ts";
 export {
@@ -41,9 +46,12 @@ export {
 export {
   completeEvent,
   PACT_EVENT_TYPES,
+  PACT_V3_EVENT_TYPES,
   type PactEventInput,
   publishedEvent,
+  publishedEventV3,
   requestCreatedEvent,
+  requestCreatedEventV3,
   requestFulfilledEvent,
   requestRejectedEvent,
   type SentEvent,

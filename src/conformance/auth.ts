@@ -120,7 +120,7 @@ export const tc18: CaseDefinition = {
     } else if (jwksBody.keys.length === 0) {
       t.problem(`${describeRes(jwks)}: the key set is empty`);
     }
-    const list = await ctx.get(ctx.api("/2/footprints"), token);
+    const list = await ctx.get(ctx.footprintsUrl(), token);
     if (list.status !== 200 && list.status !== 202) {
       t.problem(
         `the token from ${tokenEndpoint} is not accepted: ${describeRes(list)}; body: ${excerpt(list.body)}`,

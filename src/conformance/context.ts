@@ -6,10 +6,12 @@
 import http from "node:http";
 import https from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { CallbackListener } from "./callback-listener.ts";
 import { CaseFailed, type CaseScope, CaseSkipped } from "./case.ts";
 import { describeRes, tryJson } from "./expect.ts";
 import { type HttpResponse, httpRequest } from "./http-client.ts";
 import { excerpt, isObject, type JsonObject, str } from "./json.ts";
+import { type PactProfile, type PactVersion, pactProfile } from "./pact-version.ts";
 import { walkList } from "./pagination.ts";
 import type { SchemaValidators } from "./schemas.ts";
 import type { ConformanceOptions, ConformanceTlsOptions } from "./types.ts";
@@ -17,6 +19,7 @@ import type { ConformanceOptions, ConformanceTlsOptions } from "./types.ts";
 /** Options with every default applied. */
 export interface ResolvedOptions {
   readonly baseUrl: string;
+  readonly version: PactVersion;
   readonly authBaseUrl: string;
   readonly httpBaseUrl?: string;
   readonly clientId: string;
@@ -27,6 +30,7 @@ export interface ResolvedOptions {
   readonly maxWaitForExpirySeconds: number;
   readonly checkHttpRefusal: boolean;
   readonly eventsSource: string;
+  readonly callbackTimeoutMs: number;
 }
 
 function trimSlash(url: string): string {
@@ -43,8 +47,17 @@ export function resolveOptions(options: ConformanceOptions): ResolvedOptions {
   if (!URL.canParse(authBaseUrl)) {
     throw new TypeError(`authBaseUrl must be an absolute URL, got ${JSON.stringify(options.authBaseUrl)}`);
   }
+  const version = options.version ?? "2.3";
+  if (version !== "2.3" && version !== "3.0") {
+    throw new TypeError(`version must be "2.3" or "3.0", got ${JSON.stringify(options.version)}`);
+  }
+  const callbackTimeoutMs = options.callbackTimeoutMs ?? 60_000;
+  if (!Number.isInteger(callbackTimeoutMs) || callbackTimeoutMs < 0) {
+    throw new TypeError(`callbackTimeoutMs must be a non-negative integer, got ${String(callbackTimeoutMs)}`);
+  }
   return {
     baseUrl,
+    version,
     authBaseUrl,
     ...(options.httpBaseUrl !== undefined ? { httpBaseUrl: trimSlash(options.httpBaseUrl) } : {}),
     clientId: options.clientId,
@@ -55,6 +68,7 @@ export function resolveOptions(options: ConformanceOptions): ResolvedOptions {
     maxWaitForExpirySeconds: options.maxWaitForExpirySeconds ?? 0,
     checkHttpRefusal: options.checkHttpRefusal ?? baseUrl.startsWith("https://"),
     eventsSource: options.eventsSource ?? "https://conformance.invalid",
+    callbackTimeoutMs,
   };
 }
 
@@ -107,10 +121,16 @@ export class SuiteContext {
   private expiredMemo?: Promise<ExpiredTokenOutcome>;
   private readonly memos = new Map<string, Promise<unknown>>();
 
+  /** Paths, codes and event shapes of the PACT version checked. */
+  readonly pact: PactProfile;
+
   constructor(
     readonly opts: ResolvedOptions,
     readonly schemas: SchemaValidators,
+    /** The listener for the answers to request events, if the run has one. */
+    readonly callbacks?: CallbackListener,
   ) {
+    this.pact = pactProfile(opts.version);
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       maxSockets: 4,
@@ -138,6 +158,16 @@ export class SuiteContext {
   /** `baseUrl` + path (path starts with `/`). */
   api(path: string): string {
     return `${this.opts.baseUrl}${path}`;
+  }
+
+  /** `{baseUrl}/N/footprints` + `suffix` (`/ID`, `?query`) for the PACT version checked. */
+  footprintsUrl(suffix = ""): string {
+    return this.api(`${this.pact.footprintsPath}${suffix}`);
+  }
+
+  /** `source` of the events the run sends: the callback listener's URL, else `eventsSource`. */
+  get eventsSource(): string {
+    return this.callbacks?.url ?? this.opts.eventsSource;
   }
 
   /** `authBaseUrl` + path. */
@@ -195,11 +225,11 @@ export class SuiteContext {
     );
   }
 
-  /** POSTs a CloudEvent (`application/cloudevents+json; charset=UTF-8`) to `/2/events`. */
+  /** POSTs a CloudEvent (`application/cloudevents+json; charset=UTF-8`) to `/N/events`. */
   postEvent(
     event: unknown,
     token: string,
-    url = this.api("/2/events"),
+    url = this.api(this.pact.eventsPath),
     freshConnection = false,
   ): Promise<HttpResponse> {
     return this.send("POST", url, {
@@ -278,12 +308,12 @@ export class SuiteContext {
         );
       }
       const jwtExp = decodeJwtExp(token);
-      const lifetimeMs =
-        typeof body.expires_in === "number"
-          ? body.expires_in * 1000
-          : jwtExp !== undefined
-            ? jwtExp * 1000 - receivedAt
-            : Number.POSITIVE_INFINITY;
+      // The earlier of `expires_in` and the JWT's `exp` (whole seconds: a 2-second token may
+      // have little more than one second left when it arrives).
+      const lifetimeMs = Math.min(
+        typeof body.expires_in === "number" ? body.expires_in * 1000 : Number.POSITIVE_INFINITY,
+        jwtExp !== undefined ? jwtExp * 1000 - receivedAt : Number.POSITIVE_INFINITY,
+      );
       this.tokenState = { token, renewAt: receivedAt + Math.max(lifetimeMs - 60_000, lifetimeMs / 2) };
       this.tokenMemo = undefined;
       return token;
@@ -296,10 +326,10 @@ export class SuiteContext {
     return this.get(url, await this.accessToken());
   }
 
-  /** The first page of `GET /2/footprints` as objects with string ids (memoised prerequisite, ≥ 1 item). */
+  /** The first page of `GET /N/footprints` as objects with string ids (memoised prerequisite, ≥ 1 item). */
   footprints(): Promise<JsonObject[]> {
     this.listMemo ??= (async (): Promise<JsonObject[]> => {
-      const res = await this.getAuthed(this.api("/2/footprints"));
+      const res = await this.getAuthed(this.footprintsUrl());
       const body = tryJson(res);
       if (![200, 202].includes(res.status) || !isObject(body) || !Array.isArray(body.data)) {
         throw new CaseFailed(
@@ -315,10 +345,10 @@ export class SuiteContext {
     return this.listMemo;
   }
 
-  /** Every footprint of `GET /2/footprints`, following next links to the end (memoised prerequisite). */
+  /** Every footprint of `GET /N/footprints`, following next links to the end (memoised prerequisite). */
   allFootprints(): Promise<JsonObject[]> {
     this.allMemo ??= (async (): Promise<JsonObject[]> => {
-      const walk = await walkList(this, this.api("/2/footprints"), { okStatuses: [200, 202] });
+      const walk = await walkList(this, this.footprintsUrl(), { okStatuses: [200, 202] });
       if (!walk.complete) {
         throw new CaseFailed(`prerequisite failed: cannot list all footprints: ${walk.problems.join("; ")}`);
       }
@@ -379,10 +409,10 @@ export class SuiteContext {
     if (wait > 0) await sleep(wait);
     // The host may allow clock skew: probe until the token is refused, within the allowed wait.
     const deadline = receivedAt + maxWait * 1000 + 1000;
-    let probe = await this.get(this.api("/2/footprints"), token);
+    let probe = await this.get(this.footprintsUrl(), token);
     while (probe.status >= 200 && probe.status < 300 && Date.now() < deadline) {
       await sleep(500);
-      probe = await this.get(this.api("/2/footprints"), token);
+      probe = await this.get(this.footprintsUrl(), token);
     }
     const waited = ((Date.now() - receivedAt) / 1000).toFixed(1);
     const note =

@@ -24,8 +24,8 @@ export const tokenExpired: CaseDefinition = {
       id = crypto.randomUUID();
     }
     const responses = [
-      await ctx.get(ctx.api("/2/footprints"), expired),
-      await ctx.get(ctx.api(`/2/footprints/${encodeURIComponent(id)}`), expired),
+      await ctx.get(ctx.footprintsUrl(), expired),
+      await ctx.get(ctx.footprintsUrl(`/${encodeURIComponent(id)}`), expired),
       await ctx.postEvent(publishedEvent(ctx), expired),
     ];
     for (const res of responses) {

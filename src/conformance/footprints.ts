@@ -1,5 +1,6 @@
 /**
- * Footprint cases: PACT TC3 to TC8 and TC20.
+ * Footprint cases of both PACT versions (paths, codes and schema from `ctx.pact`): TC3 to TC8, and
+ * the v2 `$filter` case TC20 (the v3 filter cases are in `v3-filters.ts`).
  * @module
  */
 import { nullIssues } from "../model/validate.ts";
@@ -19,12 +20,15 @@ import { canonicalJson, isObject, type JsonObject, str } from "./json.ts";
 import { findNextLink } from "./link.ts";
 import { walkList } from "./pagination.ts";
 
-/** Schema and no-null problems of one ProductFootprint, prefixed with where it was found. */
+/**
+ * Schema and no-null problems of one ProductFootprint of the version checked, prefixed with where
+ * it was found.
+ */
 export function footprintProblems(ctx: SuiteContext, pf: unknown, where: string, pointer: string): string[] {
-  const schema = ctx.schemas.validate("productFootprint", pf);
+  const schema = ctx.schemas.validate(ctx.pact.footprintSchema, pf).filter((i) => i.rule !== "no-null");
   return [
     ...formatIssues(schema, { base: pointer, max: 3, noun: "schema errors" }).map(
-      (e) => `${where}: ${e} (PACT v2 ProductFootprint schema)`,
+      (e) => `${where}: ${e} (${ctx.pact.schemaLabel})`,
     ),
     ...formatIssues(nullIssues(pf), { base: pointer }).map((e) => `${where}: ${e}`),
   ];
@@ -35,13 +39,18 @@ function versionKey(pf: unknown): string {
   return isObject(pf) ? `${String(pf.id)}@${String(pf.version)}` : canonicalJson(pf);
 }
 
-function listUrl(ctx: SuiteContext, query: Record<string, string>): string {
-  const parts = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
-  return ctx.api(`/2/footprints${parts.length ? `?${parts.join("&")}` : ""}`);
+/** `/N/footprints` with query parameters (values percent-encoded; a name may repeat). */
+export function listUrl(
+  ctx: SuiteContext,
+  query: Record<string, string> | readonly (readonly [string, string])[],
+): string {
+  const pairs = Array.isArray(query) ? query : Object.entries(query);
+  const parts = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return ctx.footprintsUrl(parts.length ? `?${parts.join("&")}` : "");
 }
 
 /** Compares the items of a walk with an expected list: duplicates, missing and unexpected versions. */
-function compareSets(
+export function compareSets(
   t: CaseScope,
   what: string,
   got: readonly unknown[],
@@ -74,7 +83,7 @@ export const tc03: CaseDefinition = {
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
     const id = str((await ctx.footprints())[0]?.id) as string;
-    const res = await ctx.getAuthed(ctx.api(`/2/footprints/${encodeURIComponent(id)}`));
+    const res = await ctx.getAuthed(ctx.footprintsUrl(`/${encodeURIComponent(id)}`));
     expectStatus(t, res, [200]);
     const data = expectDataObject(t, res);
     if (data.id !== id)
@@ -89,7 +98,7 @@ export const tc04: CaseDefinition = {
   title: "Get all PCFs using ListFootprints",
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
-    const res = await ctx.getAuthed(ctx.api("/2/footprints"));
+    const res = await ctx.getAuthed(ctx.footprintsUrl());
     expectStatus(t, res, [200, 202]);
     if (res.status === 202)
       t.problem(`${describeRes(res)}: 202 must not be returned without a $filter (PACT §ListFootprints)`);
@@ -143,14 +152,42 @@ function createdFilterTarget(all: readonly JsonObject[]): string | undefined {
   return withCreated[withCreated.length >= 3 ? 1 : 0];
 }
 
-async function checkFilteredWalk(ctx: SuiteContext, t: CaseScope, all: readonly JsonObject[]): Promise<void> {
+/** A filter for the filtered walk of TC5: its query and the test an item must pass. */
+interface WalkFilter {
+  readonly label: string;
+  readonly query: Record<string, string>;
+  readonly holds: (pf: unknown) => boolean;
+}
+
+function walkFilter(ctx: SuiteContext, all: readonly JsonObject[]): WalkFilter | undefined {
+  if (ctx.pact.major === 3) {
+    // v3: the status of the first footprint (a filter every v3 host must support).
+    const status = str(all[0]?.status);
+    if (status === undefined) return undefined;
+    return {
+      label: `status=${status}`,
+      query: { status },
+      holds: (pf) => isObject(pf) && pf.status === status,
+    };
+  }
   const created = createdFilterTarget(all);
-  if (created === undefined) {
-    t.note("no parsable created timestamp: pagination with a filter not checked");
+  if (created === undefined) return undefined;
+  const threshold = Date.parse(created);
+  return {
+    label: `created ge '${created}'`,
+    query: { $filter: `created ge '${created}'` },
+    holds: (pf) => isObject(pf) && Date.parse(String(pf.created)) >= threshold,
+  };
+}
+
+async function checkFilteredWalk(ctx: SuiteContext, t: CaseScope, all: readonly JsonObject[]): Promise<void> {
+  const wf = walkFilter(ctx, all);
+  if (wf === undefined) {
+    t.note("no value to filter on in the first footprint: pagination with a filter not checked");
     return;
   }
-  const filter = `created ge '${created}'`;
-  const unlimitedUrl = listUrl(ctx, { $filter: filter });
+  const filter = wf.label;
+  const unlimitedUrl = listUrl(ctx, wf.query);
   const unlimited = await walkList(ctx, unlimitedUrl, { okStatuses: [200, 202] });
   const firstRes = unlimited.pages[0]?.response;
   if (!unlimited.complete) {
@@ -162,10 +199,9 @@ async function checkFilteredWalk(ctx: SuiteContext, t: CaseScope, all: readonly 
     t.addProblems(unlimited.problems.map((p) => `filtered list: ${p}`));
     return;
   }
-  const threshold = Date.parse(created);
-  const honoured = unlimited.items.every((pf) => isObject(pf) && Date.parse(String(pf.created)) >= threshold);
+  const honoured = unlimited.items.every(wf.holds);
   const limit = Math.max(1, Math.ceil(unlimited.items.length / 10));
-  const pagedUrl = listUrl(ctx, { $filter: filter, limit: String(limit) });
+  const pagedUrl = listUrl(ctx, { ...wf.query, limit: String(limit) });
   const paged = await walkList(ctx, pagedUrl, {
     limit,
     linkExpectations: { baseUrl: ctx.opts.baseUrl },
@@ -174,7 +210,7 @@ async function checkFilteredWalk(ctx: SuiteContext, t: CaseScope, all: readonly 
   compareSets(t, `walk of ${pagedUrl}`, paged.items, unlimited.items);
   if (honoured) {
     paged.pages.forEach((page, i) => {
-      const bad = page.items.filter((pf) => !isObject(pf) || !(Date.parse(String(pf.created)) >= threshold));
+      const bad = page.items.filter((pf) => !wf.holds(pf));
       if (bad.length) {
         t.problem(
           `${describeRes(page.response)} (page ${i + 1}): ${bad.length} item(s) do not satisfy ${filter}: the next link does not keep the filter`,
@@ -213,9 +249,18 @@ function invalidToken(): string {
   return `very-invalid-access-token-${crypto.randomUUID()}`;
 }
 
-function checkInvalidTokenResponse(t: CaseScope, res: HttpResponse): void {
+/**
+ * An invalid token → 400 or 401 (what the official tool accepts in both versions), `BadRequest`
+ * recommended; a status other than the one the version's spec names is noted.
+ */
+export function checkInvalidTokenResponse(ctx: SuiteContext, t: CaseScope, res: HttpResponse): void {
   expectStatus(t, res, [400, 401]);
   checkPactError(t, res, ["BadRequest"], "note");
+  if (res.status !== ctx.pact.invalidTokenStatus) {
+    t.note(
+      `${describeRes(res)}: PACT ${ctx.pact.version} names ${ctx.pact.invalidTokenStatus} for an invalid token`,
+    );
+  }
 }
 
 /** PACT TC6: ListFootprints with an invalid token → 400 or 401 (`BadRequest` recommended). */
@@ -224,7 +269,7 @@ export const tc06: CaseDefinition = {
   title: "Attempt ListFootprints with invalid token",
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
-    checkInvalidTokenResponse(t, await ctx.get(ctx.api("/2/footprints"), invalidToken()));
+    checkInvalidTokenResponse(ctx, t, await ctx.get(ctx.footprintsUrl(), invalidToken()));
   },
 };
 
@@ -242,28 +287,33 @@ export const tc07: CaseDefinition = {
       t.note(`no footprint listed: used the random id ${id}`);
     }
     checkInvalidTokenResponse(
+      ctx,
       t,
-      await ctx.get(ctx.api(`/2/footprints/${encodeURIComponent(id)}`), invalidToken()),
+      await ctx.get(ctx.footprintsUrl(`/${encodeURIComponent(id)}`), invalidToken()),
     );
   },
 };
 
-/** PACT TC8: GetFootprint of a non-UUID and of the nil UUID → 400 or 404 with `NoSuchFootprint` (or `BadRequest`). */
+/**
+ * PACT TC8: GetFootprint of a non-UUID and of the nil UUID → 400 or 404 with the version's
+ * not-found code (v2 `NoSuchFootprint`, v3 `NotFound`) or `BadRequest`.
+ */
 export const tc08: CaseDefinition = {
   id: "pact-tc08",
   title: "Attempt GetFootprint with non-existent PfId",
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
     for (const id of [`non-existent-id-${Date.now()}`, "00000000-0000-0000-0000-000000000000"]) {
-      const res = await ctx.getAuthed(ctx.api(`/2/footprints/${encodeURIComponent(id)}`));
+      const res = await ctx.getAuthed(ctx.footprintsUrl(`/${encodeURIComponent(id)}`));
       if (![400, 404].includes(res.status)) {
         t.problem(`${describeRes(res)}, expected 404 (the test tool accepts 400 or 404)`);
         continue;
       }
-      checkPactError(t, res, ["NoSuchFootprint", "BadRequest"]);
-      if (res.status !== 404 || errorCodeOf(res) !== "NoSuchFootprint") {
+      const code = ctx.pact.notFoundCode;
+      checkPactError(t, res, [code, "BadRequest"]);
+      if (res.status !== 404 || errorCodeOf(res) !== code) {
         t.note(
-          `${describeRes(res)} ${errorCodeOf(res) ?? ""}: 404 NoSuchFootprint is the PACT answer for an unknown id`,
+          `${describeRes(res)} ${errorCodeOf(res) ?? ""}: 404 ${code} is the PACT ${ctx.pact.version} answer for an unknown id`,
         );
       }
     }

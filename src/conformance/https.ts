@@ -73,7 +73,7 @@ export const tc10: CaseDefinition = {
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
     requireEnabled(ctx, t);
-    const url = ctx.plainHttp(ctx.api("/2/footprints"));
+    const url = ctx.plainHttp(ctx.footprintsUrl());
     const res = await tryPlain(t, async () =>
       ctx.send("GET", url, { token: await ctx.accessToken(), freshConnection: true }),
     );
@@ -89,7 +89,7 @@ export const tc11: CaseDefinition = {
   async run(ctx: SuiteContext, t: CaseScope) {
     requireEnabled(ctx, t);
     const id = str((await ctx.footprints())[0]?.id) as string;
-    const url = ctx.plainHttp(ctx.api(`/2/footprints/${encodeURIComponent(id)}`));
+    const url = ctx.plainHttp(ctx.footprintsUrl(`/${encodeURIComponent(id)}`));
     const res = await tryPlain(t, async () =>
       ctx.send("GET", url, { token: await ctx.accessToken(), freshConnection: true }),
     );
@@ -104,7 +104,7 @@ export const tc17: CaseDefinition = {
   mandatory: true,
   async run(ctx: SuiteContext, t: CaseScope) {
     requireEnabled(ctx, t);
-    const url = ctx.plainHttp(ctx.api("/2/events"));
+    const url = ctx.plainHttp(ctx.api(ctx.pact.eventsPath));
     const res = await tryPlain(t, async () =>
       ctx.postEvent(publishedEvent(ctx), await ctx.accessToken(), url, true),
     );

@@ -2,6 +2,7 @@
  * Aggregation of case results into a report. Pure functions.
  * @module
  */
+import type { PactVersion } from "./pact-version.ts";
 import type { CaseResult, ConformanceReport, ConformanceSummary } from "./types.ts";
 
 /** Counts results; a mandatory case that did not pass (failed or skipped) is listed. */
@@ -30,9 +31,11 @@ export function buildReport(
   startedAt: Date,
   durationMs: number,
   results: readonly CaseResult[],
+  version: PactVersion = "2.3",
 ): ConformanceReport {
   return {
     baseUrl,
+    version,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(durationMs),
     results,
@@ -43,7 +46,9 @@ export function buildReport(
 
 /** A plain-text rendering of a report, one line per case (for CLIs and test failure messages). */
 export function formatReport(report: ConformanceReport): string {
-  const lines = [`Conformance of ${report.baseUrl} (${report.startedAt}, ${report.durationMs} ms)`];
+  const lines = [
+    `Conformance of ${report.baseUrl}, PACT ${report.version} (${report.startedAt}, ${report.durationMs} ms)`,
+  ];
   for (const r of report.results) {
     const mark = r.status === "passed" ? "PASS" : r.status === "failed" ? "FAIL" : "SKIP";
     const flag = r.mandatory ? "" : " (optional)";

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ValidationIssue } from "../model/types.ts";
+import { validateV3Footprint } from "../model/v3/validate.ts";
 import {
   compileSchema,
   type SchemaName as ModelSchemaName,
@@ -18,8 +19,11 @@ import type { ConformanceSchemaSet } from "./types.ts";
 /** Which schema to validate against. */
 export type SchemaName = keyof ConformanceSchemaSet;
 
+/** The schemas every set has (the v3 one is optional in a given set). */
+type V2SchemaName = Exclude<SchemaName, "productFootprintV3">;
+
 /** The shipped schema of the model that each conformance schema name stands for. */
-const MODEL_SCHEMA: Readonly<Record<SchemaName, ModelSchemaName>> = {
+const MODEL_SCHEMA: Readonly<Record<V2SchemaName, ModelSchemaName>> = {
   productFootprint: "data-model-schema",
   shipmentFootprint: "shipment-footprint",
   toc: "toc",
@@ -34,9 +38,16 @@ export const SCHEMA_FILES: Readonly<Record<SchemaName, string>> = {
   toc: `${MODEL_SCHEMA.toc}.json`,
   hoc: `${MODEL_SCHEMA.hoc}.json`,
   tad: `${MODEL_SCHEMA.tad}.json`,
+  productFootprintV3: "pact-v3-product-footprint.json",
 };
 
-const NAMES = Object.keys(SCHEMA_FILES) as SchemaName[];
+const NAMES = Object.keys(MODEL_SCHEMA) as V2SchemaName[];
+
+/**
+ * The shipped v3 check: the v3 schema plus the model's v3 rules (validity period, DQR range,
+ * `specVersion` 3.x, the iLEAP extension's data).
+ */
+const shippedV3 = (value: unknown) => validateV3Footprint(value);
 
 /** Validates values against the schemas of a run. */
 export interface SchemaValidators {
@@ -45,11 +56,21 @@ export interface SchemaValidators {
 }
 
 /** The model's validators of the shipped schemas. */
-const SHIPPED: SchemaValidators = { validate: (name, value) => schemaIssues(MODEL_SCHEMA[name], value) };
+const SHIPPED: SchemaValidators = {
+  validate: (name, value) =>
+    name === "productFootprintV3" ? shippedV3(value) : schemaIssues(MODEL_SCHEMA[name], value),
+};
 
 function compileSet(set: ConformanceSchemaSet): SchemaValidators {
   const checks = new Map<SchemaName, SchemaCheck>(NAMES.map((name) => [name, compileSchema(set[name])]));
-  return { validate: (name, value) => (checks.get(name) as SchemaCheck)(value) };
+  if (set.productFootprintV3 !== undefined)
+    checks.set("productFootprintV3", compileSchema(set.productFootprintV3));
+  return {
+    validate: (name, value) => {
+      const check = checks.get(name);
+      return check ? check(value) : shippedV3(value);
+    },
+  };
 }
 
 function loadDir(dir: URL): ConformanceSchemaSet {
@@ -61,7 +82,15 @@ function loadDir(dir: URL): ConformanceSchemaSet {
       throw new Error(`cannot load JSON Schema ${fileURLToPath(url)}: ${(err as Error).message}`);
     }
   };
+  const v3Url = new URL(SCHEMA_FILES.productFootprintV3, dir);
+  let productFootprintV3: object | undefined;
+  try {
+    productFootprintV3 = JSON.parse(readFileSync(v3Url, "utf8")) as object;
+  } catch {
+    productFootprintV3 = undefined; // optional in a directory: the shipped v3 check applies
+  }
   return {
+    ...(productFootprintV3 !== undefined ? { productFootprintV3 } : {}),
     productFootprint: read("productFootprint"),
     shipmentFootprint: read("shipmentFootprint"),
     toc: read("toc"),

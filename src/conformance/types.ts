@@ -2,6 +2,8 @@
  * Public types of the conformance suite: what a run takes and what it reports.
  * @module
  */
+import type { CallbackListener, CallbackListenerOptions } from "./callback-listener.ts";
+import type { PactVersion } from "./pact-version.ts";
 
 /** TLS settings for `https://` targets. */
 export interface ConformanceTlsOptions {
@@ -23,12 +25,31 @@ export interface ConformanceSchemaSet {
   readonly hoc: object;
   /** iLEAP `TAD` (`tad.json`). */
   readonly tad: object;
+  /**
+   * PACT v3 `ProductFootprint` (`pact-v3-product-footprint.json`). Default: the shipped copy
+   * (checked with the model's v3 rules too).
+   */
+  readonly productFootprintV3?: object;
 }
 
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
   /** API base URL including any path prefix, without trailing slash (one is removed if present). */
   readonly baseUrl: string;
+  /**
+   * PACT version to check: `"2.3"` (PACT v2 cases on `/2/…` plus iLEAP TC001–TC008) or `"3.0"`
+   * (the official tool's V3.0 cases on `/3/…`). Default: `"2.3"`.
+   */
+  readonly version?: PactVersion;
+  /**
+   * Listener for the asynchronous answers to request events (cases 13 and 14.B): a running
+   * {@link CallbackListener}, or options to start one for the run (stopped at its end). The host
+   * must know the listener as a peer (`listener.peerConfig()`). Default: none, and cases 13 and
+   * 14.B are skipped (a skipped mandatory case is not a pass).
+   */
+  readonly callbacks?: CallbackListener | CallbackListenerOptions;
+  /** How long cases 13 and 14.B wait for the host's answer, in milliseconds. Default: `60000`. */
+  readonly callbackTimeoutMs?: number;
   /** Base URL of the auth endpoints (`/.well-known/openid-configuration`, `/auth/token`). Default: `baseUrl`. */
   readonly authBaseUrl?: string;
   /** Client id of the test client (HTTP Basic user). */
@@ -83,7 +104,7 @@ export interface CaseResult {
   /** Case id, e.g. `pact-tc01`, `pact-tc14a`, `ileap-tc001`, `pact-ext-token-expired`. */
   readonly id: string;
   readonly title: string;
-  /** Whether the case is mandatory for conformance (PACT v2.2 and iLEAP v1.0). */
+  /** Whether the case is mandatory for conformance (PACT v2.2/v2.3 and iLEAP v1.0, or PACT v3.0). */
   readonly mandatory: boolean;
   readonly status: CaseStatus;
   /** Why the case failed or was skipped: statuses seen vs expected, JSON pointers, offending URLs. */
@@ -105,6 +126,8 @@ export interface ConformanceSummary {
 /** Report of a run. */
 export interface ConformanceReport {
   readonly baseUrl: string;
+  /** The PACT version checked. */
+  readonly version: PactVersion;
   /** ISO 8601 UTC timestamp of the start of the run. */
   readonly startedAt: string;
   readonly durationMs: number;

@@ -35,6 +35,13 @@ export interface PeerConfig {
   readonly visibleAs?: string;
   /** Base URL of the peer's authorization endpoints when not `baseUrl`. Default: `baseUrl`. */
   readonly authBaseUrl?: string;
+  /**
+   * PACT version of the `Published` events sent to this peer: `"2"` (`ProductFootprint.Published.v1`
+   * to `{baseUrl}/2/events`) or `"3"` (`ProductFootprint.PublishedEvent.3` to `{baseUrl}/3/events`;
+   * with `visibleAs`, only footprints that client may see on `/3`). Request answers always follow
+   * the request's version. Default `"2"`.
+   */
+  readonly pactVersion?: "2" | "3";
 }
 
 /** Delivery settings (`events` in the config file). */
@@ -120,6 +127,7 @@ const PEER_KEYS = [
   "subscribe",
   "authBaseUrl",
   "visibleAs",
+  "pactVersion",
 ];
 
 /** Options of {@link parsePeers}. */
@@ -179,6 +187,10 @@ export function parsePeers(
     if (p.subscribe !== undefined && typeof p.subscribe !== "boolean") {
       throw new EventsConfigError(`${key(`${at}.subscribe`)}: expected true or false`);
     }
+    const pactVersion = p.pactVersion === undefined ? "2" : String(p.pactVersion);
+    if (pactVersion !== "2" && pactVersion !== "3") {
+      throw new EventsConfigError(`${key(`${at}.pactVersion`)}: expected 2 or 3`);
+    }
     return {
       baseUrl,
       clientId: p.clientId,
@@ -186,6 +198,7 @@ export function parsePeers(
       sourcePatterns: stringList(p.sourcePatterns, `${at}.sourcePatterns`),
       inboundClientIds: stringList(p.inboundClientIds, `${at}.inboundClientIds`),
       subscribe: p.subscribe === true,
+      pactVersion,
       ...(p.authBaseUrl === undefined ? {} : { authBaseUrl: baseUrlOf(p.authBaseUrl, `${at}.authBaseUrl`) }),
       ...(typeof p.visibleAs === "string" && p.visibleAs !== "" ? { visibleAs: p.visibleAs } : {}),
     };

@@ -5,6 +5,7 @@
  */
 import { DATA_KINDS, type DataKind, type Principal } from "../auth/principal.ts";
 import type { FootprintFilter } from "../protocol/filter-ast.ts";
+import { parseV3CriteriaObject } from "../protocol/v3-filter.ts";
 import type { Store } from "../store/store.ts";
 import type { PendingRequest } from "./outbox.ts";
 
@@ -91,8 +92,9 @@ async function collect(
  * At most {@link MAX_FULFILLED_FOOTPRINTS} footprints are returned.
  */
 export async function resolveRequest(store: Store, request: PendingRequest): Promise<RequestOutcome> {
+  if (request.pact === "3") return resolveRequestV3(store, request);
   const principal = principalOf(request);
-  const pf = request.event.data.pf;
+  const pf = request.event.data.pf ?? {};
   const candidates = new Map<string, string>();
   if (typeof pf.id === "string") {
     const text = await store.getFootprint(pf.id, principal);
@@ -122,6 +124,46 @@ export async function resolveRequest(store: Store, request: PendingRequest): Pro
     return {
       kind: "rejected",
       error: { code: "NoSuchFootprint", message: "No footprint matching the request was found" },
+    };
+  }
+  return { kind: "fulfilled", pfs };
+}
+
+/**
+ * Resolves a v3 `RequestCreatedEvent.3` (its `data` is the ListFootprints criteria, PACT 3.0
+ * "the same filters used by the RequestCreatedEvent") against the v3 renderings the requester may
+ * see. Nothing matches → `Rejected` with `NotFound` (PACT 3.0: "If there are no product footprints
+ * to return, the data owner MUST send a RequestRejectedEvent instead"); criteria that do not parse
+ * → `Rejected` with `BadRequest`. At most {@link MAX_FULFILLED_FOOTPRINTS} footprints.
+ */
+export async function resolveRequestV3(store: Store, request: PendingRequest): Promise<RequestOutcome> {
+  const criteria = parseV3CriteriaObject(request.event.data);
+  if (!criteria.ok)
+    return { kind: "rejected", error: { code: "BadRequest", message: criteria.error.message } };
+  const list = store.listFootprintsV3?.bind(store);
+  if (!list) {
+    return {
+      kind: "rejected",
+      error: { code: "NotImplemented", message: "This host's store does not serve PACT v3 footprints" },
+    };
+  }
+  const principal = principalOf(request);
+  const pfs: Record<string, unknown>[] = [];
+  let after: string | undefined;
+  do {
+    const page = await list({
+      principal,
+      criteria: criteria.value,
+      limit: Math.min(500, MAX_FULFILLED_FOOTPRINTS - pfs.length),
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const text of page.items) pfs.push(JSON.parse(text) as Record<string, unknown>);
+    after = page.next;
+  } while (after !== undefined && pfs.length < MAX_FULFILLED_FOOTPRINTS);
+  if (pfs.length === 0) {
+    return {
+      kind: "rejected",
+      error: { code: "NotFound", message: "No footprint matching the request was found" },
     };
   }
   return { kind: "fulfilled", pfs };

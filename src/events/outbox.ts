@@ -22,11 +22,21 @@ export type DeliveryKind = "response" | "published";
 
 /** The answer to build for a request event (kind `response`), kept until the answer is built. */
 export interface PendingRequest {
-  /** The request event (`ProductFootprintRequest.Created.v1`) as received, parsed. */
+  /**
+   * PACT version of the request: `"3"` for `RequestCreatedEvent.3` (answered with v3 events and
+   * footprints at `{source}/3/events`). Absent: v2.
+   */
+  readonly pact?: "3";
+  /**
+   * The request event as received, parsed: v2 `ProductFootprintRequest.Created.v1` (`data.pf`, a
+   * footprint fragment) or v3 `RequestCreatedEvent.3` (`data`: the ListFootprints criteria).
+   */
   readonly event: {
     readonly id: string;
     readonly source: string;
-    readonly data: { readonly pf: Readonly<Record<string, unknown>>; readonly comment?: string };
+    readonly data: { readonly pf?: Readonly<Record<string, unknown>>; readonly comment?: string } & Readonly<
+      Record<string, unknown>
+    >;
   };
   /** The principal that sent it: the answer contains only what it may see. */
   readonly principal: {

@@ -25,6 +25,7 @@ import { IleapError, IleapHttpError } from "../client/errors.ts";
 import { completeEvent } from "../client/events.ts";
 import type { FetchFunction } from "../client/http.ts";
 import { PACT_EVENT_TYPES, type PactEvent } from "../protocol/cloudevents.ts";
+import { PACT_V3_EVENT_TYPES, type PactV3Event } from "../protocol/cloudevents-v3.ts";
 import type { Store } from "../store/store.ts";
 import { type EventsSettings, type PeerConfig, peerForSource } from "./config.ts";
 import { resolveRequest, storedPrincipal } from "./fulfil.ts";
@@ -124,9 +125,9 @@ export class EventsService {
    * Handles an accepted inbound event (already recorded by the store). Resolves once the
    * resulting delivery or record is durable.
    */
-  async handleInbound(event: PactEvent, principal: Principal): Promise<void> {
+  async handleInbound(event: PactEvent | PactV3Event, principal: Principal): Promise<void> {
     const now = this.#now();
-    if (event.type === PACT_EVENT_TYPES.published) {
+    if (event.type === PACT_EVENT_TYPES.published || event.type === PACT_V3_EVENT_TYPES.published) {
       await this.#o.outbox.recordInboundPublished({
         eventId: event.id,
         source: event.source,
@@ -140,7 +141,9 @@ export class EventsService {
       );
       return;
     }
-    if (event.type !== PACT_EVENT_TYPES.requestCreated) return;
+    if (event.type !== PACT_EVENT_TYPES.requestCreated && event.type !== PACT_V3_EVENT_TYPES.requestCreated)
+      return;
+    const v3 = event.type === PACT_V3_EVENT_TYPES.requestCreated;
     const peer = peerForSource(this.#o.peers, event.source);
     const refused =
       peer === undefined
@@ -155,6 +158,7 @@ export class EventsService {
         target: event.source.replace(/\/+$/, ""),
         dedupeKey: `response:${event.source}:${event.id}`,
         request: {
+          ...(v3 ? { pact: "3" as const } : {}),
           event: { id: event.id, source: event.source, data: event.data },
           principal: storedPrincipal(principal),
         },
@@ -186,8 +190,9 @@ export class EventsService {
       const visible = await this.#visibleTo(peer, pfIds);
       if (visible.length === 0) continue;
       const id = randomUUID();
+      const type = peer.pactVersion === "3" ? PACT_V3_EVENT_TYPES.published : PACT_EVENT_TYPES.published;
       const body = completeEvent(
-        { type: PACT_EVENT_TYPES.published, source: this.#source(), id, data: { pfIds: visible } },
+        { type, source: this.#source(), id, data: { pfIds: visible } },
         () => new Date(this.#now()),
       );
       if (
@@ -219,7 +224,12 @@ export class EventsService {
       return [];
     }
     const out: string[] = [];
-    for (const id of pfIds) if ((await this.#o.store.getFootprint(id, principal)) !== undefined) out.push(id);
+    const store = this.#o.store;
+    const get =
+      peer.pactVersion === "3" && store.getFootprintV3
+        ? store.getFootprintV3.bind(store)
+        : store.getFootprint.bind(store);
+    for (const id of pfIds) if ((await get(id, principal)) !== undefined) out.push(id);
     return out;
   }
 
@@ -347,14 +357,16 @@ export class EventsService {
       if (body === undefined) {
         if (!d.request) throw new Error("response delivery without its request");
         const outcome = await resolveRequest(this.#o.store, d.request);
+        // Answered in the request's version: v3 types (and v3 footprints) for a v3 request.
+        const types = d.request.pact === "3" ? PACT_V3_EVENT_TYPES : PACT_EVENT_TYPES;
         const event =
           outcome.kind === "fulfilled"
             ? {
-                type: PACT_EVENT_TYPES.requestFulfilled,
+                type: types.requestFulfilled,
                 data: { requestEventId: d.request.event.id, pfs: outcome.pfs },
               }
             : {
-                type: PACT_EVENT_TYPES.requestRejected,
+                type: types.requestRejected,
                 data: { requestEventId: d.request.event.id, error: outcome.error },
               };
         body = JSON.stringify(

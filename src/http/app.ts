@@ -16,6 +16,7 @@ import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { footprintRoutes } from "./routes/footprints.ts";
+import { footprintV3Routes } from "./routes/footprints-v3.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { tadRoutes } from "./routes/tad.ts";
@@ -63,6 +64,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   api.route("/", discoveryRoutes(deps.auth));
   api.route("/", tokenRoutes(deps.auth, options));
   api.route("/", footprintRoutes(deps));
+  api.route("/", footprintV3Routes(deps));
   api.route("/", eventRoutes(deps));
   api.route("/", tadRoutes(deps));
   api.route("/", adminRoutes(deps));

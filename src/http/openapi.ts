@@ -20,6 +20,8 @@ export type OpenApiDocument = { [key: string]: JsonValue };
 
 type Schema = { [key: string]: JsonValue };
 
+import { v3Paths, v3Schemas } from "./openapi-v3.ts";
+
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const headerRef = (name: string): Schema => ({ $ref: `#/components/headers/${name}` });
 
@@ -750,6 +752,7 @@ const document: OpenApiDocument = {
   tags: [
     { name: "auth", description: "OIDC discovery and the OAuth 2.0 client-credentials grant" },
     { name: "pact", description: "PACT Data Exchange Protocol v2" },
+    { name: "pact-v3", description: "PACT Data Exchange Protocol v3.0, beside v2 (same token and store)" },
     { name: "ileap", description: "iLEAP v1.0 extension" },
     { name: "admin", description: "Admin API (role `admin`): imports, deprecation, visibility" },
     { name: "ops", description: "Health, readiness, this document" },
@@ -941,6 +944,16 @@ const document: OpenApiDocument = {
         },
       },
     },
+    ...v3Paths({
+      ref,
+      headerRef,
+      response,
+      pactErrorWith,
+      common: { ...DEPENDENCY_UNAVAILABLE, ...ANY_ROUTE },
+      bodyTooLarge: BODY_TOO_LARGE,
+      limitParam: LIMIT_PARAM,
+      pageTokenParam: PAGE_TOKEN_PARAM,
+    }),
     ...adminPaths(),
     "/health": {
       get: {
@@ -1012,7 +1025,7 @@ const document: OpenApiDocument = {
         schema: { type: "string", pattern: '^<https?://[^>]+>; rel="next"$' },
       },
     },
-    schemas,
+    schemas: { ...schemas, ...v3Schemas() },
   },
   security: [],
 };

@@ -13,11 +13,11 @@ type Status = ContentfulStatusCode;
 
 const JSON_TYPE = "application/json";
 
-/** A PACT error response (`{code, message}`, status from the code) with `Content-Type: application/json`. */
+/** A PACT error response (`{code, message}`, status from the error or else its code) with `Content-Type: application/json`. */
 export function pactErrorResponse(c: Ctx, error: PactError, extraHeaders?: Record<string, string>): Response {
   return c.body(
     JSON.stringify({ code: error.code, message: error.message }),
-    PACT_ERROR_STATUS[error.code] as Status,
+    (error.status ?? PACT_ERROR_STATUS[error.code]) as Status,
     {
       "content-type": JSON_TYPE,
       ...extraHeaders,

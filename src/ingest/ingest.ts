@@ -16,6 +16,7 @@ import { ileapProductId } from "../model/constants.ts";
 import { type CompanyInfo, footprintKind, ileapExtension } from "../model/ileap-mapping.ts";
 import { footprintSetRules, RULE, type RuleOptions } from "../model/ileap-rules.ts";
 import type { ProductFootprint, ValidationIssue } from "../model/types.ts";
+import { isV3Document, validateV3Footprint } from "../model/v3/validate.ts";
 import { canonicalJson } from "../store/canonical-json.ts";
 import { deprecatedDocument } from "../store/sql/queries.ts";
 import {
@@ -38,6 +39,7 @@ import {
   type RecordError,
   type RejectedRecord,
 } from "./types.ts";
+import { immutableMessage, sameAsStored, singleVersionOf, storedIsV3, successorDeprecations } from "./v3.ts";
 
 /** Options of {@link ingest}. */
 export interface IngestOptions {
@@ -346,7 +348,9 @@ async function prepareFootprints(
     }
     const doc = item.document as ProductFootprint;
     item.kind = footprintKind(doc);
-    const issues = checkFootprint(doc, options.ruleOptions);
+    // PACT v3 documents (`specVersion` 3.x): the v3 schema and rules; v2 ones: the v2 checks.
+    const v3 = !item.native && isV3Document(doc);
+    const issues = v3 ? validateV3Footprint(doc) : checkFootprint(doc, options.ruleOptions);
     if (issues.length > 0) {
       reject(
         item,
@@ -354,10 +358,43 @@ async function prepareFootprints(
       );
       continue;
     }
+    if (v3) {
+      // v3 footprints never change: the same document again is unchanged, anything else a conflict.
+      if (head && sameAsStored(doc, head, "3")) {
+        item.outcome = "unchanged";
+        continue;
+      }
+      if (head) {
+        reject(item, [
+          {
+            pointer: pointerOf(item, ""),
+            message: immutableMessage(doc.id, head.status),
+            value: doc.id,
+            rule: INGEST_RULE.v3Immutable,
+          },
+        ]);
+        continue;
+      }
+      item.outcome = "accepted";
+      heads.set(doc.id, { version: 1, status: doc.status });
+      continue;
+    }
     const version = doc.version;
     if (head) {
-      if (head.version === version && head.document !== undefined && head.document === canonicalJson(doc)) {
+      if (head.version === version && sameAsStored(doc, head, "2")) {
         item.outcome = "unchanged";
+        continue;
+      }
+      if (head.document !== undefined && storedIsV3(head.document)) {
+        // A v3-authored footprint never changes, not even through a new v2 version.
+        reject(item, [
+          {
+            pointer: pointerOf(item, "/version"),
+            message: immutableMessage(doc.id, head.status),
+            value: doc.version,
+            rule: INGEST_RULE.v3Immutable,
+          },
+        ]);
         continue;
       }
       const lifecycle = lifecycleErrors(item, doc, head);
@@ -401,9 +438,26 @@ async function prepareFootprints(
   // 5. Set rules: referenced TOCs/HOCs stored or in the batch, emissions consistent with them.
   await checkReferences(items, options);
 
-  // 6. Store (or not), on commit.
+  // 6. PACT v3 lifecycle: stored active footprints named in an accepted v3 footprint's
+  // precedingPfIds become Deprecated (written with the batch).
   const rejected = items.filter((i) => i.outcome === "rejected");
   const accepted = items.filter((i) => i.outcome === "accepted");
+  const deprecations = successorDeprecations(
+    accepted.map((i) => i.document as unknown as Record<string, unknown>),
+    stored,
+    (d) => footprintKind(d),
+    nextUpdated(now()),
+  );
+  const extras = {
+    deprecated: [...deprecations.before, ...deprecations.after].map((r) => String(r.document.id)),
+    singleVersion: items.flatMap((i) => {
+      if ((i.outcome !== "accepted" && i.outcome !== "unchanged") || !i.document) return [];
+      const note = singleVersionOf(i.index, i.document as unknown as Record<string, unknown>);
+      return note ? [note] : [];
+    }),
+  };
+
+  // 7. Store (or not), on commit.
   const atomicRefused = rejected.length > 0 && (options.mode ?? "atomic") === "atomic";
   const notWritten = options.dryRun || atomicRefused;
   return {
@@ -413,10 +467,23 @@ async function prepareFootprints(
     commit: async () => {
       if (notWritten) {
         remember(options.session, accepted);
-        return report(items, { written: false, refused: atomicRefused });
+        return withV3(report(items, { written: false, refused: atomicRefused }), extras);
       }
-      if (accepted.length > 0) await write(accepted, options);
-      return report(items, { written: accepted.some((i) => i.outcome === "accepted"), refused: false });
+      if (accepted.length > 0) await write(accepted, options, deprecations);
+      const written = accepted.some((i) => i.outcome === "accepted");
+      const done = report(items, { written, refused: false });
+      // Deprecations are written only with their successor; they are changes to announce too.
+      const deprecated = written ? extras.deprecated : [];
+      return withV3(
+        {
+          ...done,
+          changedIds: [
+            ...(done.changedIds ?? []),
+            ...deprecated.filter((id) => !done.changedIds?.includes(id)),
+          ],
+        },
+        { ...extras, deprecated },
+      );
     },
   };
 }
@@ -575,7 +642,7 @@ function remember(session: IngestSession | undefined, accepted: readonly Item[])
   if (!session) return;
   for (const item of accepted) {
     const doc = item.document as ProductFootprint;
-    session.heads.set(doc.id, { version: doc.version, status: doc.status });
+    session.heads.set(doc.id, { version: doc.version ?? 1, status: doc.status });
     if (item.kind === "toc" || item.kind === "hoc") session.references.push(doc);
   }
 }
@@ -588,10 +655,41 @@ function toRecord(item: Item, visibility: Visibility | undefined): FootprintReco
   };
 }
 
-/** Writes the accepted items; a conflict found by the store (a concurrent writer) rejects its record. */
-async function write(accepted: Item[], options: IngestOptions): Promise<void> {
+/** The report with the v3 notes (omitted when empty). */
+function withV3(
+  r: IngestReport,
+  extras: { readonly deprecated: readonly string[]; readonly singleVersion: IngestReport["singleVersion"] },
+): IngestReport {
+  return {
+    ...r,
+    ...(extras.singleVersion && extras.singleVersion.length > 0
+      ? { singleVersion: extras.singleVersion }
+      : {}),
+    ...(extras.deprecated.length > 0 ? { deprecated: extras.deprecated } : {}),
+  };
+}
+
+/**
+ * Writes the accepted items (and, in the same transaction, the deprecations their v3 successors
+ * cause); a conflict found by the store (a concurrent writer) rejects its record.
+ */
+async function write(
+  accepted: Item[],
+  options: IngestOptions,
+  deprecations: {
+    readonly before: readonly FootprintRecord[];
+    readonly after: readonly FootprintRecord[];
+  } = {
+    before: [],
+    after: [],
+  },
+): Promise<void> {
   try {
-    await options.store.putFootprints(accepted.map((i) => toRecord(i, options.visibility)));
+    await options.store.putFootprints([
+      ...deprecations.before,
+      ...accepted.map((i) => toRecord(i, options.visibility)),
+      ...deprecations.after,
+    ]);
     return;
   } catch (e) {
     if (!(e instanceof VersionConflictError || e instanceof UnknownReferenceError)) throw e;
@@ -796,7 +894,11 @@ export async function deprecate(
     updated,
     ...(options.statusComment === undefined ? {} : { statusComment: options.statusComment }),
   };
-  const issues = checkFootprint(deprecatedDocument(stored, change));
+  // A v3-authored footprint deprecates as the same v3 document with status Deprecated (v3 has no
+  // version, updated or statusComment).
+  const issues = isV3Document(stored)
+    ? validateV3Footprint({ ...stored, status: "Deprecated" })
+    : checkFootprint(deprecatedDocument(stored, change));
   if (issues.length > 0) {
     throw new TypeError(
       `the deprecated version of ${id} would be invalid: ${issues[0]?.pointer} ${issues[0]?.message}`,

@@ -3,7 +3,7 @@
  * an access token with the client-credentials grant and posts batches as NDJSON. The secret is
  * only ever sent in the Basic header of the token request; it is never logged or printed.
  */
-import type { IngestKind, IngestMode, IngestReport, RejectedRecord } from "./types.ts";
+import type { IngestKind, IngestMode, IngestReport, RejectedRecord, SingleVersionRecord } from "./types.ts";
 
 /** A failure talking to the host; `kind` says how the CLI should exit. */
 export class AdminApiError extends Error {
@@ -44,6 +44,8 @@ interface ReportBody {
   unchanged?: number;
   notWritten?: number;
   rejected?: RejectedRecord[];
+  singleVersion?: SingleVersionRecord[];
+  deprecated?: string[];
   code?: string;
   message?: string;
 }
@@ -166,6 +168,12 @@ export class AdminApiClient {
       rejected,
       written: !options.dryRun && (parsed.accepted ?? 0) > 0,
       conflict: res.status === 409,
+      ...(Array.isArray(parsed.singleVersion) && parsed.singleVersion.length > 0
+        ? { singleVersion: parsed.singleVersion }
+        : {}),
+      ...(Array.isArray(parsed.deprecated) && parsed.deprecated.length > 0
+        ? { deprecated: parsed.deprecated }
+        : {}),
     };
   }
 }

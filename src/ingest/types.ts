@@ -31,6 +31,8 @@ export const INGEST_RULE = {
   version: "pact.lifecycle.version",
   /** The stored footprint is `Deprecated` and can no longer change. */
   deprecated: "pact.lifecycle.deprecated",
+  /** A PACT v3 footprint is stored under this id and differs: v3 footprints never change. */
+  v3Immutable: "pact.lifecycle.v3-immutable",
   /** A new version's `updated` is missing or not after the replaced version's. */
   updated: "pact.lifecycle.updated",
   /** A `precedingPfIds` entry is neither stored nor in the batch. */
@@ -40,7 +42,22 @@ export const INGEST_RULE = {
 } as const;
 
 /** Rules whose violation is a conflict with the stored state (HTTP 409) rather than invalid input (400). */
-export const CONFLICT_RULES: ReadonlySet<string> = new Set([INGEST_RULE.version, INGEST_RULE.deprecated]);
+export const CONFLICT_RULES: ReadonlySet<string> = new Set([
+  INGEST_RULE.version,
+  INGEST_RULE.deprecated,
+  INGEST_RULE.v3Immutable,
+]);
+
+/** A stored (or storable) record that is served in one PACT version only. */
+export interface SingleVersionRecord {
+  /** Position of the record in the batch (0-based). */
+  readonly index: number;
+  readonly id: string;
+  /** The version whose paths serve it (`/2/footprints` or `/3/footprints`). */
+  readonly servedIn: "2" | "3";
+  /** Why the other version cannot represent it. */
+  readonly reason: string;
+}
 
 /** One problem of one record. */
 export interface RecordError {
@@ -83,4 +100,15 @@ export interface IngestReport {
   readonly changedIds?: readonly string[];
   /** True when every rejected record was rejected only for conflicts with the stored state. */
   readonly conflict: boolean;
+  /**
+   * Footprints accepted (or unchanged) that only one PACT version can represent, and why (e.g. unit
+   * `piece` has no v2 counterpart; a v2 footprint without `pCfIncludingBiogenic` has no v3 one).
+   * Absent when there are none.
+   */
+  readonly singleVersion?: readonly SingleVersionRecord[];
+  /**
+   * Ids of stored footprints made `Deprecated` because an accepted PACT v3 footprint names them in
+   * `precedingPfIds` (in a dry run or a refused batch: that would be). Absent when there are none.
+   */
+  readonly deprecated?: readonly string[];
 }

@@ -1,5 +1,5 @@
 /**
- * The pure domain layer: PACT v2 and iLEAP v1.0 types, exact decimal arithmetic, validators built
+ * The pure domain layer: PACT v2, PACT v3.0 (`./v3/`) and iLEAP v1.0 types, exact decimal arithmetic, validators built
  * from the official JSON Schemas, the iLEAP rules beyond them, and the iLEAP → PACT mapping.
  * @module
  */
@@ -19,4 +19,5 @@ export {
   TEMPERATURE_CONTROLS,
   TRANSPORT_MODES,
 } from "./types.ts";
+export * from "./v3/index.ts";
 export * from "./validate.ts";

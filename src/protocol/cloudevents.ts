@@ -19,7 +19,7 @@ export const EVENT_MEDIA_TYPES: readonly string[] = ["application/cloudevents+js
 export type JsonObject = { readonly [key: string]: unknown };
 
 /** CloudEvents context attributes common to every PACT event. */
-interface EventEnvelope {
+export interface EventEnvelope {
   readonly specversion: "1.0";
   /** Non-empty event id, unique per source. */
   readonly id: string;
@@ -59,11 +59,11 @@ export interface RequestRejectedEvent extends EventEnvelope {
 /** A parsed PACT v2 event, discriminated by `type`. */
 export type PactEvent = PublishedEvent | RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Failure = { readonly ok: false; readonly error: PactError };
+export type Failure = { readonly ok: false; readonly error: PactError };
 
-function bad(message: string): Failure {
+export function bad(message: string): Failure {
   return { ok: false, error: pactError("BadRequest", message) };
 }
 
@@ -71,7 +71,7 @@ function bad(message: string): Failure {
  * A short rendering of a JSON value for error messages. Containers are only summarized (never
  * serialized: a deeply nested value would overflow `JSON.stringify`'s stack).
  */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (value === undefined) return "absent";
   if (Array.isArray(value))
     return value.length === 0 ? "an empty array" : `an array of ${value.length} items`;
@@ -84,11 +84,11 @@ function truncate(s: string, max = 60): string {
   return s.length <= max ? s : `${s.slice(0, max)}…`;
 }
 
-function isObject(value: unknown): value is JsonObject {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function nonEmptyString(obj: JsonObject, field: string, label = field): Parsed<string> {
+export function nonEmptyString(obj: JsonObject, field: string, label = field): Parsed<string> {
   const value = obj[field];
   if (typeof value !== "string" || value.length === 0) {
     return bad(`${label} must be a non-empty string, got ${show(value)}`);
@@ -96,7 +96,7 @@ function nonEmptyString(obj: JsonObject, field: string, label = field): Parsed<s
   return { ok: true, value };
 }
 
-function mediaTypeOf(contentType: string): string {
+export function mediaTypeOf(contentType: string): string {
   return (contentType.split(";")[0] ?? "").trim().toLowerCase();
 }
 
@@ -231,7 +231,7 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
   }
 }
 
-function parseJson(body: string): Parsed<unknown> {
+export function parseJson(body: string): Parsed<unknown> {
   try {
     // JSON.parse reports malformed input only by throwing a SyntaxError; this is the one place
     // where that is turned into a value.

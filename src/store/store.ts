@@ -1,5 +1,6 @@
 import type { FootprintKind, Principal } from "../auth/principal.ts";
 import type { FootprintFilter, TadFilterClause } from "../protocol/filter-ast.ts";
+import type { V3Criteria } from "../protocol/v3-filter.ts";
 
 /** A page of stored documents as canonical JSON texts, ready to be joined into a response body. */
 export interface Page {
@@ -12,6 +13,16 @@ export interface Page {
 export interface ListFootprintsQuery {
   readonly principal: Principal;
   readonly filter: FootprintFilter | null;
+  /** Maximum number of items (already bounded by the HTTP layer). */
+  readonly limit: number;
+  /** Position from a previous page's `next`. */
+  readonly after?: string;
+}
+
+/** A PACT v3 ListFootprints query (`GET /3/footprints`). */
+export interface ListFootprintsV3Query {
+  readonly principal: Principal;
+  readonly criteria: V3Criteria;
   /** Maximum number of items (already bounded by the HTTP layer). */
   readonly limit: number;
   /** Position from a previous page's `next`. */
@@ -41,6 +52,11 @@ export interface FootprintRecord {
    * `{}` to make a replacement unrestricted.
    */
   readonly visibility?: Visibility;
+  /**
+   * The stored version number when the document carries none (PACT v3 documents have no
+   * `version`): default 1. Ignored for documents with a `version`.
+   */
+  readonly version?: number;
 }
 
 /** A TAD record to store (created, or replaced by `activityId`). */
@@ -95,6 +111,14 @@ export interface Store {
   listFootprints(query: ListFootprintsQuery): Promise<Page>;
   /** TAD records visible to the principal matching every clause, in a stable order. */
   listTad(query: ListTadQuery): Promise<Page>;
+  /**
+   * PACT v3 (`/3/footprints/{id}`): the v3 rendering of the latest version visible to the
+   * principal, or undefined (also when the footprint cannot be represented in v3). Optional: a
+   * store without it does not serve `/3` (501 `NotImplemented`).
+   */
+  getFootprintV3?(id: string, principal: Principal): Promise<string | undefined>;
+  /** PACT v3 (`/3/footprints`): v3 renderings of the latest visible versions matching the criteria, in id order. */
+  listFootprintsV3?(query: ListFootprintsV3Query): Promise<Page>;
   /**
    * Stores footprints (one transaction: all or nothing), following the PACT lifecycle: a record
    * whose id is stored becomes its latest version when its `version` is higher (the older versions

@@ -4,8 +4,14 @@
  * exit codes say so.
  */
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import type { ConformanceReport } from "../../src/conformance/index.ts";
+import {
+  DEFAULT_CALLBACK_CLIENT_ID,
+  DEFAULT_CALLBACK_CLIENT_SECRET,
+} from "../../src/cli/commands/conformance.ts";
+import { type ConformanceReport, callbackPeerConfig } from "../../src/conformance/index.ts";
 import { runCli } from "../helpers/cli.ts";
 import { type FakeHost, type FakeResponse, startFakeHost } from "../helpers/fake-host.ts";
 import { type RunningDemoServer, startDemoServer, TLS_CERT_FILE } from "../helpers/servers.ts";
@@ -30,12 +36,32 @@ function brokenHandler(req: {
   return { status: 404, body: "not found" };
 }
 
+/** A port that was free a moment ago (for the CLI's callback listener). */
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
 describe("ileap conformance", () => {
   let server: RunningDemoServer;
   let broken: FakeHost;
+  let callbackPort: number;
   before(async () => {
+    callbackPort = await freePort();
+    const peer = callbackPeerConfig({
+      url: `http://127.0.0.1:${callbackPort}`,
+      clientId: DEFAULT_CALLBACK_CLIENT_ID,
+      clientSecret: DEFAULT_CALLBACK_CLIENT_SECRET,
+    });
     [server, broken] = await Promise.all([
-      startDemoServer({ tls: true, tokenTtlSeconds: 2 }),
+      startDemoServer({
+        tls: true,
+        tokenTtlSeconds: 2,
+        configYaml: `${peer}  pollIntervalMs: 100\n  backoffBaseMs: 100\n  backoffMaxMs: 1000\n`,
+      }),
       startFakeHost((req) => brokenHandler(req)),
     ]);
   });
@@ -56,6 +82,10 @@ describe("ileap conformance", () => {
         "--expired-token",
         "--max-wait",
         "15",
+        "--callback-port",
+        String(callbackPort),
+        "--callback-timeout",
+        "20",
         "--json",
       ],
       { stdin: SECRET },
@@ -65,7 +95,36 @@ describe("ileap conformance", () => {
     assert.equal(report.passed, true);
     for (const c of report.results) assert.equal(c.status, "passed", `${c.id}: ${c.reason ?? ""}`);
     assert.ok(report.results.some((c) => c.id === "ileap-tc008"));
+    assert.ok(report.results.some((c) => c.id === "pact-tc13"));
     assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+  });
+
+  it("runs the PACT v3.0 cases with --version 3.0, callbacks included", async () => {
+    const r = await runCli(
+      [
+        "conformance",
+        server.baseUrl,
+        "--version",
+        "3.0",
+        "--client-id",
+        "hello",
+        "--ca",
+        TLS_CERT_FILE,
+        "--callback-port",
+        String(callbackPort),
+        "--callback-timeout",
+        "20",
+        "--cases",
+        "pact-tc08,pact-tc13,pact-tc14b,pact-tc29,pact-tc40",
+      ],
+      { env: { ILEAP_CLIENT_SECRET: SECRET } },
+    );
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /, PACT 3\.0 \(/);
+    for (const id of ["pact-tc08", "pact-tc13", "pact-tc14b", "pact-tc29", "pact-tc40"]) {
+      assert.match(r.stdout, new RegExp(`^PASS ${id} `, "m"));
+    }
+    assert.match(r.stdout, /^PASSED: 5 passed, 0 failed, 0 skipped/m);
   });
 
   it("reports the failures of a broken host with reasons, exit 1", async () => {
@@ -109,5 +168,40 @@ describe("ileap conformance", () => {
     assert.match(badCase.stderr, /unknown case id/);
     assert.equal(badCa.code, 2);
     assert.equal(badUrl.code, 2, badUrl.stderr);
+    const [badVersion, v2Case, peerNoPort, badPort] = await Promise.all([
+      runCli(["conformance", broken.url, "--client-id", "c", "--version", "4.0"], { env }),
+      runCli(["conformance", broken.url, "--client-id", "c", "--version", "3.0", "--cases", "ileap-tc004"], {
+        env,
+      }),
+      runCli(["conformance", "--print-peer"], { env }),
+      runCli(["conformance", broken.url, "--client-id", "c", "--callback-port", "70000"], { env }),
+    ]);
+    assert.equal(badVersion.code, 2);
+    assert.match(badVersion.stderr, /unknown PACT version "4\.0": use 2\.3 or 3\.0/);
+    assert.equal(v2Case.code, 2);
+    assert.match(v2Case.stderr, /unknown case id\(s\) for PACT 3\.0: ileap-tc004/);
+    assert.equal(peerNoPort.code, 2);
+    assert.match(peerNoPort.stderr, /--print-peer needs --callback-port/);
+    assert.equal(badPort.code, 2);
+    assert.match(badPort.stderr, /--callback-port must be a port/);
+  });
+
+  it("prints the peer entry of the callback listener, with the secret from the environment", async () => {
+    const r = await runCli(
+      [
+        "conformance",
+        "--print-peer",
+        "--callback-port",
+        "18500",
+        "--callback-url",
+        "https://cb.example.com/",
+      ],
+      { env: { ILEAP_CALLBACK_CLIENT_SECRET: "cb-secret" } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'peers:\n  - baseUrl: "https://cb.example.com"\n    clientId: "ileap-conformance"\n    clientSecret: "cb-secret"\nevents:\n  allowPrivateNetworks: true   # the listener runs on a loopback or private address\n',
+    );
   });
 });

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { EventsService } from "../../src/events/service.ts";
-import { requestEvent, startTestHost, type TestHost, until } from "./host.ts";
+import { validateV3Footprint } from "../../src/model/v3/validate.ts";
+import { requestEvent, requestEventV3, startTestHost, type TestHost, until } from "./host.ts";
 import { type Requester, startRequester } from "./requester.ts";
 
 const BOX_PRODUCT = "urn:gtin:4012345000017";
@@ -233,6 +234,66 @@ export function defineDeliverySuite(
       );
     });
 
+    it("answers a v3 request on the requester's /3/events with v3 types and valid v3 footprints", async () => {
+      const before = requester.events.length;
+      const res = await host.post(
+        requestEventV3(requester.baseUrl, { productId: [BOX_PRODUCT.toUpperCase()] }, "v3-run/12"),
+        undefined,
+        "/3/events",
+      );
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.text, "");
+      await host.post(
+        requestEventV3(requester.baseUrl, { productId: ["urn:pact:null"] }, "v3-run/14.A"),
+        undefined,
+        "/3/events",
+      );
+      await requester.waitFor(before + 2);
+      const answers = requester.events.slice(before);
+      assert.ok(answers.every((a) => a.path === "/3/events"));
+      const fulfilled = answers.find((a) => a.body.data.requestEventId === "v3-run/12")?.body;
+      assert.equal(fulfilled?.type, "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3");
+      assert.equal(typeof fulfilled?.time, "string");
+      const pfs = fulfilled?.data.pfs as Record<string, unknown>[];
+      assert.equal(pfs.length, 1);
+      assert.deepEqual(validateV3Footprint(pfs[0]), []);
+      assert.match(String(pfs[0]?.specVersion), /^3\./);
+      const rejected = answers.find((a) => a.body.data.requestEventId === "v3-run/14.A")?.body;
+      assert.equal(rejected?.type, "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3");
+      assert.equal((rejected?.data.error as { code?: string } | undefined)?.code, "NotFound");
+    });
+
+    it("validates v3 events: v2 types, non-UUID pfIds and missing time are 400; Published is recorded", async () => {
+      const pfId = "3a6c14a7-4deb-498a-b5ea-16ce2535b576";
+      const published = {
+        specversion: "1.0",
+        id: "pub-v3-1",
+        source: requester.baseUrl,
+        time: "2025-05-19T10:30:00Z",
+        type: "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+        data: { pfIds: [pfId] },
+      };
+      assert.equal((await host.post(published, undefined, "/3/events")).status, 200);
+      const bad = [
+        { ...published, id: "x1", data: { pfIds: ["urn:gtin:4712345060507"] } },
+        { ...published, id: "x2", type: "org.wbcsd.pathfinder.ProductFootprint.Published.v1" },
+        { ...published, id: "x3", time: undefined },
+        {
+          ...published,
+          id: "x4",
+          type: "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3",
+          data: { validOn: "soon" },
+        },
+      ];
+      for (const e of bad) {
+        const r = await host.post(e, undefined, "/3/events");
+        assert.equal(r.status, 400, `${e.id}: ${r.text}`);
+        assert.equal((r.json as { code: string }).code, "BadRequest");
+      }
+      const inbound = await host.host.events.outbox.listInboundPublished();
+      assert.ok(inbound.some((e) => e.eventId === "pub-v3-1"));
+    });
+
     it("reports delivery counts in /ready", async () => {
       const res = await fetch(`${host.baseUrl}/ready`);
       const body = (await res.json()) as { details?: { events?: Record<string, number> } };
@@ -267,6 +328,7 @@ export function defineDeliverySuite(
         old,
       );
       const before = await outbox.counts();
+      const inboundBefore = (await outbox.listInboundPublished(1000)).length;
       const withRetention = (retentionMs: number) =>
         new EventsService({
           outbox,
@@ -284,7 +346,7 @@ export function defineDeliverySuite(
       await new Promise((r) => setTimeout(r, 5));
       const all = await outbox.purge(Date.now());
       assert.equal(all.deliveries, before.delivered + before.dead - 1_050);
-      assert.equal(all.inbound, 1);
+      assert.equal(all.inbound, inboundBefore);
       assert.deepEqual(await outbox.counts(), { pending: before.pending, delivered: 0, dead: 0 });
       assert.equal((await outbox.get(pendingId))?.status, "pending");
       assert.deepEqual(await outbox.listInboundPublished(), []);

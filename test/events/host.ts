@@ -13,8 +13,8 @@ export interface TestHost {
   readonly baseUrl: string;
   readonly host: IleapServer;
   readonly logs: LogSink;
-  /** POSTs an event to our host as the given demo client. */
-  post(event: unknown, client?: readonly [string, string]): Promise<WireResponse>;
+  /** POSTs an event to our host as the given demo client (to `/2/events`, or the given path). */
+  post(event: unknown, client?: readonly [string, string], path?: string): Promise<WireResponse>;
   close(): Promise<void>;
 }
 
@@ -28,6 +28,8 @@ export interface TestHostOptions {
   readonly dataDir?: string;
   /** Extra clients of the built-in issuer (e.g. an admin for the admin API). */
   readonly clients?: readonly Record<string, unknown>[];
+  /** `pactVersion` of the requester peer (its Published events). Default: unset (v2). */
+  readonly pactVersion?: "2" | "3";
 }
 
 /** Starts the host with fast retry settings and loopback allowed. */
@@ -44,6 +46,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
           clientId: REQUESTER_CLIENT_ID,
           clientSecretEnv: "TEST_PEER_SECRET",
           subscribe: options.subscribe ?? false,
+          ...(options.pactVersion ? { pactVersion: options.pactVersion } : {}),
         },
       ],
       events: {
@@ -77,14 +80,14 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     baseUrl,
     host,
     logs,
-    post: async (event, client = ["hello", "pathfinder"]) => {
+    post: async (event, client = ["hello", "pathfinder"], path = "/2/events") => {
       const [id, secret] = client;
       let token = tokens.get(id);
       if (!token) {
         token = await getToken(baseUrl, id, secret);
         tokens.set(id, token);
       }
-      return send(`${baseUrl}/2/events`, {
+      return send(`${baseUrl}${path}`, {
         method: "POST",
         headers: {
           authorization: `Bearer ${token}`,
@@ -120,4 +123,20 @@ export async function until(check: () => Promise<boolean> | boolean, timeoutMs =
     if (Date.now() > end) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A PACT v3 `RequestCreatedEvent.3` from `source` with the given criteria. */
+export function requestEventV3(
+  source: string,
+  criteria: Record<string, unknown>,
+  id: string = crypto.randomUUID(),
+) {
+  return {
+    specversion: "1.0",
+    id,
+    source,
+    time: "2025-05-19T10:30:00Z",
+    type: "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3",
+    data: { ...criteria, comment: "Please send PCF data for this year." },
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * A minimal PACT requester host for event tests: `POST /auth/token` (client credentials, Basic)
- * and `POST /2/events` (bearer), recording what it receives. It acknowledges each event id once
+ * and `POST /2/events` or `/3/events` (bearer), recording what it receives. It acknowledges each event id once
  * and counts duplicates. Can be taken down (connection refused) and brought back on the same port.
  */
 import { once } from "node:events";
@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 
 /** One event the requester received. */
 export interface ReceivedEvent {
+  /** `/2/events` or `/3/events`. */
+  readonly path: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: Record<string, unknown> & { id: string; type: string; data: Record<string, unknown> };
 }
@@ -67,7 +69,8 @@ export async function startRequester(): Promise<Requester> {
         .end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600 }));
       return;
     }
-    if (req.method === "POST" && req.url === "/2/events") {
+    if (req.method === "POST" && (req.url === "/2/events" || req.url === "/3/events")) {
+      const path = req.url;
       if (req.headers.authorization !== `Bearer ${token}`) {
         res
           .writeHead(400, { "content-type": "application/json" })
@@ -75,7 +78,7 @@ export async function startRequester(): Promise<Requester> {
         return;
       }
       if (state.hang) {
-        hung.push({ headers: req.headers, body: JSON.parse(text) as ReceivedEvent["body"] });
+        hung.push({ path, headers: req.headers, body: JSON.parse(text) as ReceivedEvent["body"] });
         return;
       }
       if (state.failWith) {
@@ -87,7 +90,7 @@ export async function startRequester(): Promise<Requester> {
           .end('{"code":"InternalError","message":"busy"}');
         return;
       }
-      events.push({ headers: req.headers, body: JSON.parse(text) as ReceivedEvent["body"] });
+      events.push({ path, headers: req.headers, body: JSON.parse(text) as ReceivedEvent["body"] });
       res.writeHead(200).end();
       for (const w of [...waiters]) if (events.length >= w.n) w.resolve();
       return;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -31,6 +31,8 @@ export interface DemoServerOptions {
   readonly env?: Record<string, string>;
   /** Clock of the issuer. */
   readonly now?: () => number;
+  /** Config file contents (YAML), e.g. `peers:` entries. Default: none. */
+  readonly configYaml?: string;
 }
 
 export interface RunningDemoServer {
@@ -50,7 +52,10 @@ export interface RunningDemoServer {
 /** Starts the real host with demo data on a free loopback port and a fresh temporary data directory. */
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<RunningDemoServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "ileap-test-"));
+  const configFile = options.configYaml !== undefined ? join(dataDir, "ileap.yaml") : undefined;
+  if (configFile !== undefined) writeFileSync(configFile, options.configYaml as string);
   const config = loadConfig({
+    ...(configFile !== undefined ? { file: configFile } : {}),
     env: {
       ILEAP_HOST: "127.0.0.1",
       PORT: "0",

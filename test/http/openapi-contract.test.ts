@@ -280,6 +280,54 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
       await get(`/2/ileap/tad${q}`, bearer(hello));
     for (const headers of [{}, bearer("garbage"), bearer(expired), bearer(pcfOnly)])
       await get("/2/ileap/tad", headers);
+    // PACT v3.
+    const v3list = await get("/3/footprints?limit=1", bearer(hello));
+    const v3Link = /<([^>]+)>/.exec(v3list.headers.get("link") ?? "")?.[1];
+    assert.ok(v3Link);
+    await get(new URL(v3Link).pathname + new URL(v3Link).search, bearer(hello));
+    const v3id = ((await v3list.json()) as { data: { id: string }[] }).data[0]?.id;
+    for (const [path, headers] of [
+      ["/3/footprints", bearer(hello)],
+      ["/3/footprints?geography=DE&status=active&validOn=2025-06-01T00:00:00Z", bearer(hello)],
+      ["/3/footprints?geography=XX", bearer(hello)],
+      ["/3/footprints?colour=red", bearer(hello)],
+      ["/3/footprints?validOn=soon", bearer(hello)],
+      ["/3/footprints", {}],
+      ["/3/footprints", bearer("garbage")],
+      ["/3/footprints", bearer(expired)],
+      ["/3/footprints", bearer(tadOnly)],
+      [`/3/footprints/${v3id}`, bearer(hello)],
+      [`/3/footprints/${v3id}`, bearer("garbage")],
+      [`/3/footprints/${v3id}`, bearer(tadOnly)],
+      ["/3/footprints/00000000-0000-0000-0000-000000000000", bearer(hello)],
+    ] as const)
+      await get(path, headers);
+    const V3_EVENT = (
+      id: string,
+      type = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+      data?: unknown,
+    ) =>
+      JSON.stringify({
+        specversion: "1.0",
+        id,
+        source: "https://requester.example",
+        time: "2025-05-01T00:00:00Z",
+        type,
+        data: data ?? { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] },
+      });
+    await post("/3/events", V3_EVENT("v3-replay-1"), { ...ce, ...bearer(hello) });
+    await post(
+      "/3/events",
+      V3_EVENT("v3-replay-2", "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", {
+        productId: ["urn:x"],
+      }),
+      { ...ce, ...bearer(hello) },
+    );
+    await post("/3/events", V3_EVENT("v3-replay-3", "org.wbcsd.pathfinder.ProductFootprint.Published.v1"), {
+      ...ce,
+      ...bearer(hello),
+    });
+    await post("/3/events", V3_EVENT("v3-replay-4"), ce);
     // Oversized bodies last: the early 413 can leave the client's pooled connection unusable.
     await post("/auth/token", new Uint8Array(1024 * 1024 + 10), {
       authorization: basic("hello", "pathfinder"),
@@ -594,6 +642,17 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
       "POST /2/events 401",
       "POST /2/events 413",
       "POST /2/events 503",
+      "GET /3/footprints 200",
+      "GET /3/footprints 400",
+      "GET /3/footprints 401",
+      "GET /3/footprints 403",
+      "GET /3/footprints/{id} 200",
+      "GET /3/footprints/{id} 401",
+      "GET /3/footprints/{id} 403",
+      "GET /3/footprints/{id} 404",
+      "POST /3/events 200",
+      "POST /3/events 400",
+      "POST /3/events 401",
       "GET /2/ileap/tad 200",
       "GET /2/ileap/tad 400",
       "GET /2/ileap/tad 401",

@@ -12,6 +12,15 @@ const EVENT = JSON.stringify({
   data: { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] },
 });
 
+const EVENT_V3 = JSON.stringify({
+  specversion: "1.0",
+  id: "evt-v3-1",
+  source: "https://requester.example",
+  time: "2025-05-01T00:00:00Z",
+  type: "org.wbcsd.pact.ProductFootprint.PublishedEvent.3",
+  data: { pfIds: ["3a8d1c9f-5a6b-4c2d-9e8f-1a2b3c4d5e6f"] },
+});
+
 function assertPactError(res: WireResponse, status: number, code: string, label: string) {
   assert.equal(res.status, status, `${label}: status (body ${res.text})`);
   assert.match(String(res.headers["content-type"]), /^application\/json/, `${label}: content type`);
@@ -20,7 +29,7 @@ function assertPactError(res: WireResponse, status: number, code: string, label:
   assert.ok(body.message.length > 0, `${label}: message`);
 }
 
-describe("authentication status matrix (PROTOCOL.md §2)", () => {
+describe("authentication status matrix (PROTOCOL.md §2, §9)", () => {
   let server: RunningDemoServer;
   let valid: string;
   let footprintId: string;
@@ -63,6 +72,25 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
       method: "GET",
       invalid: [403, "AccessDenied"] as const,
     },
+    {
+      name: "ListFootprints v3",
+      url: `${server.baseUrl}/3/footprints`,
+      method: "GET",
+      invalid: [401, "BadRequest"] as const,
+    },
+    {
+      name: "GetFootprint v3",
+      url: `${server.baseUrl}/3/footprints/${footprintId}`,
+      method: "GET",
+      invalid: [401, "BadRequest"] as const,
+    },
+    {
+      name: "Events v3",
+      url: `${server.baseUrl}/3/events`,
+      method: "POST",
+      invalid: [401, "BadRequest"] as const,
+      body: EVENT_V3,
+    },
   ];
   const call = (s: ReturnType<typeof surfaces>[number], authorization?: string) =>
     send(s.url, {
@@ -71,7 +99,7 @@ describe("authentication status matrix (PROTOCOL.md §2)", () => {
         ...(authorization !== undefined ? { authorization } : {}),
         ...(s.method === "POST" ? { "content-type": "application/cloudevents+json; charset=UTF-8" } : {}),
       },
-      ...(s.method === "POST" ? { body: EVENT } : {}),
+      ...(s.method === "POST" ? { body: "body" in s ? s.body : EVENT } : {}),
     });
 
   it("accepts the valid token everywhere", async () => {

@@ -8,10 +8,12 @@ import pg from "pg";
 import type { Principal } from "../../src/auth/principal.ts";
 import { parseFootprintFilter } from "../../src/protocol/odata-filter.ts";
 import { parseTadFilter, tadIndexEntries } from "../../src/protocol/tad-filter.ts";
+import { parseV3Criteria } from "../../src/protocol/v3-filter.ts";
 import { PostgresStore } from "../../src/store/postgres/postgres-store.ts";
 import { type Dialect, MIGRATIONS, POSTGRES_DIALECT, SQLITE_DIALECT } from "../../src/store/sql/schema.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { DEMO_FOOTPRINT_IDS, demoFootprints } from "../../src/testing/demo-data.ts";
 import { postgresSkipReason, startPostgres } from "../helpers/postgres.ts";
 
 const all: Principal = {
@@ -31,11 +33,11 @@ const doc = {
 const tad = { activityId: "t1", mode: "Road", origin: { country: "DE" } };
 
 /** Schema version 1 with one footprint and one TAD record, written as version 1 of the store did. */
-function v1Statements(d: Dialect): string[] {
-  const text = JSON.stringify(doc);
+function v1Statements(d: Dialect, footprint: Record<string, unknown> = doc): string[] {
+  const text = JSON.stringify(footprint).replaceAll("'", "''");
   return [
     ...(MIGRATIONS[0]?.statements(d) ?? []),
-    `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, restricted, document) VALUES ('${ID}', 1, 1, 'pcf', 'Active', 1704067200000, 0, '${text}')`,
+    `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, restricted, document) VALUES ('${footprint.id}', 1, 1, 'pcf', 'Active', 1704067200000, 0, '${text}')`,
     "INSERT INTO footprint_product_ids (seq, value) VALUES (1, 'urn:p:1')",
     "INSERT INTO footprint_company_ids (seq, value) VALUES (1, 'urn:c:1')",
     `INSERT INTO tad (activity_id, restricted, document) VALUES ('t1', 0, '${JSON.stringify(tad)}')`,
@@ -63,7 +65,7 @@ async function checkMigrated(store: Store): Promise<void> {
   assert.match((await store.getFootprint(ID, all)) ?? "", /"version":2/);
 }
 
-describe("migration 1 → 2 keeps existing data listable", () => {
+describe("migrations 1 → 2 → 3 keep existing data listable", () => {
   it("SQLite", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ileap-migrate-"));
     try {
@@ -74,7 +76,7 @@ describe("migration 1 → 2 keeps existing data listable", () => {
       })();
       db.close();
       const store = new SqliteStore({ file });
-      assert.deepEqual(store.appliedMigrations, [2]);
+      assert.deepEqual(store.appliedMigrations, [2, 3]);
       await checkMigrated(store);
       await store.close();
     } finally {
@@ -98,6 +100,61 @@ describe("migration 1 → 2 keeps existing data listable", () => {
     const store = await PostgresStore.connect({ connectionString: cluster.connectionString });
     try {
       await checkMigrated(store);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** A v2 footprint stored before migration 3 gets its v3 rendering when the store opens. */
+async function checkRenderedV3(store: Store): Promise<void> {
+  const criteria = parseV3Criteria([["geography", "de"]]);
+  assert.ok(criteria.ok);
+  const page = await store.listFootprintsV3?.({ principal: all, criteria: criteria.value, limit: 10 });
+  assert.deepEqual(
+    page?.items.map((t) => (JSON.parse(t) as { id: string; specVersion: string }).specVersion),
+    ["3.0.0"],
+  );
+  assert.match((await store.getFootprint(BOX.id as string, all)) ?? "", /"specVersion":"2\.2\.0"/);
+}
+
+const BOX = demoFootprints().find((f) => f.document.id === DEMO_FOOTPRINT_IDS.pcfBox)
+  ?.document as unknown as Record<string, unknown>;
+
+describe("migration 3 renders the footprints stored before it in v3", () => {
+  it("SQLite", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ileap-migrate-"));
+    try {
+      const file = join(dir, "v1.sqlite");
+      const db = new Database(file);
+      db.transaction(() => {
+        for (const s of v1Statements(SQLITE_DIALECT, BOX)) db.exec(s);
+      })();
+      db.close();
+      const store = new SqliteStore({ file });
+      await checkRenderedV3(store);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const skip = postgresSkipReason();
+  it("PostgreSQL", { skip: skip ?? false }, async () => {
+    const cluster = await startPostgres({ database: "migrate3" });
+    after(() => cluster.stop());
+    const client = new pg.Client({ connectionString: cluster.connectionString });
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      for (const s of v1Statements(POSTGRES_DIALECT, BOX)) await client.query(s);
+      await client.query("COMMIT");
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresStore.connect({ connectionString: cluster.connectionString });
+    try {
+      await checkRenderedV3(store);
     } finally {
       await store.close();
     }

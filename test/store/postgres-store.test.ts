@@ -22,6 +22,7 @@ import {
 } from "../helpers/postgres.ts";
 import { LogSink } from "../helpers/servers.ts";
 import { storeContract } from "./store-contract.ts";
+import { storeV3Contract } from "./store-v3-contract.ts";
 
 describe("toPgPlaceholders", () => {
   it("numbers placeholders in order", () => {
@@ -108,6 +109,11 @@ if (skip) {
     const store = await PostgresStore.connect({
       connectionString: await freshDatabase({ icuLocale: "en-US" }),
     });
+    return { store, dispose: () => store.close() };
+  });
+
+  storeV3Contract("PostgreSQL 15", async () => {
+    const store = await PostgresStore.connect({ connectionString: await freshDatabase() });
     return { store, dispose: () => store.close() };
   });
 

@@ -1,6 +1,8 @@
 /**
  * `ileap conformance BASE_URL`: runs the conformance suite (PACT v2 test cases and iLEAP
- * TC001–TC008) against any host. Exit code 0 only when every mandatory case passed.
+ * TC001–TC008, or the PACT v3.0 cases with `--version 3.0`) against any host, optionally with an
+ * in-process listener for the host's answers to request events (TC13, TC14.B). Exit code 0 only
+ * when every mandatory case passed.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -14,6 +16,13 @@ import { resolveSecret } from "../secrets.ts";
 
 /** Default of `--max-wait`: how long the suite may wait for a fresh token to expire. */
 export const DEFAULT_MAX_WAIT_SECONDS = 120;
+/** Default client id the host uses at the callback listener. */
+export const DEFAULT_CALLBACK_CLIENT_ID = "ileap-conformance";
+/**
+ * Default client secret at the callback listener: fixed, so that the peer entry printed by
+ * `--print-peer` stays valid for later runs (the listener only receives test answers).
+ */
+export const DEFAULT_CALLBACK_CLIENT_SECRET = "ileap-conformance-callback";
 
 interface ConformanceFlags {
   readonly clientId?: string;
@@ -30,6 +39,53 @@ interface ConformanceFlags {
   readonly httpBaseUrl?: string;
   readonly cases?: string;
   readonly timeout?: string;
+  readonly version?: string;
+  readonly callbackPort?: string;
+  readonly callbackHost?: string;
+  readonly callbackUrl?: string;
+  readonly callbackClientId?: string;
+  readonly callbackTimeout?: string;
+  readonly printPeer?: boolean;
+}
+
+function port(flag: string, value: string): number {
+  const n = positiveInt(flag, value);
+  if (n > 65535) throw new CliError(`${flag} must be a port (1–65535), got ${value}`, EXIT.usage);
+  return n;
+}
+
+/** Where the callback listener listens and how the host reaches and authenticates at it. */
+function callbackSettings(flags: ConformanceFlags, env: NodeJS.ProcessEnv) {
+  if (flags.callbackPort === undefined) {
+    if (flags.printPeer) throw new CliError("--print-peer needs --callback-port", EXIT.usage);
+    for (const f of ["callbackHost", "callbackUrl", "callbackClientId", "callbackTimeout"] as const) {
+      if (flags[f] !== undefined) {
+        throw new CliError(
+          `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --callback-port`,
+          EXIT.usage,
+        );
+      }
+    }
+    return undefined;
+  }
+  const listenPort = port("--callback-port", flags.callbackPort);
+  const host = flags.callbackHost ?? "127.0.0.1";
+  const url = (
+    flags.callbackUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${listenPort}`
+  ).replace(/\/+$/, "");
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new CliError(
+      `--callback-url must be an absolute http(s) URL, got ${JSON.stringify(url)}`,
+      EXIT.usage,
+    );
+  }
+  const clientId = flags.callbackClientId ?? DEFAULT_CALLBACK_CLIENT_ID;
+  const clientSecret = env.ILEAP_CALLBACK_CLIENT_SECRET || DEFAULT_CALLBACK_CLIENT_SECRET;
+  const timeoutMs =
+    flags.callbackTimeout !== undefined
+      ? positiveInt("--callback-timeout", flags.callbackTimeout) * 1000
+      : 60_000;
+  return { port: listenPort, host, url, clientId, clientSecret, timeoutMs };
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -59,7 +115,7 @@ function colourReport(text: string, term: Terminal): string {
 export function registerConformanceCommand(program: Command, ctx: CliContext): void {
   program
     .command("conformance")
-    .description("run the PACT v2 / iLEAP conformance suite against any host")
+    .description("run the PACT v2 / iLEAP or PACT v3.0 conformance suite against any host")
     .argument("[base-url]", "API base URL of the host, incl. any path prefix (default: the profile's)")
     .option("--client-id <id>", "client id of the test client (default: the profile's)")
     .option("--client-secret <secret>", "client secret (visible in shell history: prefer the next two)")
@@ -81,6 +137,22 @@ export function registerConformanceCommand(program: Command, ctx: CliContext): v
     .option("--insecure", "do not verify the host's TLS certificate")
     .option("--no-http-refusal", "skip the checks that plain-HTTP requests are refused (https hosts)")
     .option("--http-base-url <url>", "plain-HTTP variant of the base URL for the refusal checks")
+    .option("--version <version>", "PACT version to check: 2.3 (with the iLEAP cases) or 3.0", "2.3")
+    .option(
+      "--callback-port <port>",
+      "listen on this port for the host's answers to request events (cases 13 and 14.B)",
+    )
+    .option("--callback-host <host>", "interface of the callback listener (default 127.0.0.1)")
+    .option(
+      "--callback-url <url>",
+      "URL the host reaches the listener at, when not http://HOST:PORT (the events' source)",
+    )
+    .option(
+      "--callback-client-id <id>",
+      `client id the host authenticates with at the listener (default ${DEFAULT_CALLBACK_CLIENT_ID}; secret: env ILEAP_CALLBACK_CLIENT_SECRET)`,
+    )
+    .option("--callback-timeout <seconds>", "how long to wait for each answer (default 60)")
+    .option("--print-peer", "print the peer entry the host needs for the callback listener, and exit")
     .option("--cases <ids>", "comma-separated case ids to run (default: all)")
     .option("--timeout <ms>", "timeout of each request in milliseconds (default 10000)")
     .option("--json", "print the report as JSON")
@@ -92,20 +164,41 @@ pass --expired-token TOKEN, or --expired-token alone to obtain one and wait for 
 whose tokens live longer than --max-wait seconds are skipped). The plain-HTTP refusal cases (PACT
 TC9–TC11, TC17) run only against https:// base URLs.
 
-Case ids (for --cases) are those of the report: pact-tc01 … pact-tc21, pact-tc14a, pact-ext-…,
-ileap-tc001 … ileap-tc008.
+Case ids (for --cases) are those of the report. PACT 2.3: pact-tc01 … pact-tc21, pact-tc14a,
+pact-tc14b, pact-ext-…, ileap-tc001 … ileap-tc008. PACT 3.0: pact-tc01 … pact-tc40, pact-tc14a,
+pact-tc14b, pact-ext-….
+
+Cases 13 and 14.B check the host's answers to request events: with --callback-port the suite runs a
+listener (OIDC discovery, /auth/token, /2/events and /3/events) that must be configured as a peer of
+the host beforehand: --print-peer prints the entry for an ileap-ts host. Without it they are skipped.
 
 Exit code 0 when every mandatory case passed, 1 when not, 2 for usage errors.
 
 Examples:
   $ ileap conformance https://api.example.com --client-id acme --client-secret-stdin --expired-token < secret.txt
   $ ILEAP_CLIENT_SECRET=… ileap conformance https://localhost:8443 --client-id hello --ca cert.pem --expired-token --json
-  $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004`,
+  $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004
+  $ ileap conformance --print-peer --callback-port 18500 >> ileap.yaml   # then (re)start the host
+  $ ileap conformance https://localhost:8443 --version 3.0 --callback-port 18500 --client-id hello --ca cert.pem`,
     )
     .action(async (baseArg: string | undefined, flags: ConformanceFlags) => {
       const { term } = ctx;
       // Loaded on use: the suite compiles the JSON Schemas.
-      const { CASE_IDS, formatReport, runConformance } = await import("../../conformance/index.ts");
+      const { callbackPeerConfig, caseIdsFor, formatReport, parsePactVersion, runConformance } = await import(
+        "../../conformance/index.ts"
+      );
+      let version: ReturnType<typeof parsePactVersion>;
+      try {
+        version = parsePactVersion(flags.version ?? "2.3");
+      } catch (err) {
+        throw new CliError((err as Error).message, EXIT.usage);
+      }
+      const callback = callbackSettings(flags, ctx.env);
+      if (flags.printPeer && callback) {
+        term.stdout.write(callbackPeerConfig(callback));
+        return;
+      }
+      const CASE_IDS = caseIdsFor(version);
       let baseUrl = baseArg;
       let expired = flags.expiredToken;
       // `--expired-token URL …`: the optional value swallowed the base URL.
@@ -151,7 +244,7 @@ Examples:
       const unknown = cases?.filter((c) => !CASE_IDS.includes(c));
       if (unknown && unknown.length > 0) {
         throw new CliError(
-          `unknown case id(s): ${unknown.join(", ")}`,
+          `unknown case id(s) for PACT ${version}: ${unknown.join(", ")}`,
           EXIT.usage,
           `cases: ${CASE_IDS.join(", ")}`,
         );
@@ -166,6 +259,19 @@ Examples:
       }
       const options: ConformanceOptions = {
         baseUrl,
+        version,
+        ...(callback
+          ? {
+              callbacks: {
+                host: callback.host,
+                port: callback.port,
+                publicUrl: callback.url,
+                clientId: callback.clientId,
+                clientSecret: callback.clientSecret,
+              },
+              callbackTimeoutMs: callback.timeoutMs,
+            }
+          : {}),
         clientId,
         clientSecret: secret,
         ...(authBaseUrl !== undefined ? { authBaseUrl } : {}),
@@ -186,7 +292,9 @@ Examples:
         ...(flags.timeout !== undefined ? { timeoutMs: positiveInt("--timeout", flags.timeout) } : {}),
       };
       if (term.stderr.isTTY && !flags.json) {
-        term.stderr.write(`${term.err.dim(`running the conformance suite against ${baseUrl}…`)}\n`);
+        term.stderr.write(
+          `${term.err.dim(`running the PACT ${version} conformance suite against ${baseUrl}…`)}\n`,
+        );
       }
       let report: ConformanceReport;
       try {
@@ -205,6 +313,13 @@ Examples:
         if (skippedExpiry && expired === undefined) {
           term.stdout.write(
             `${term.out.dim("hint:")} the expired-token cases need --expired-token (a token, or none to wait for one to expire)\n`,
+          );
+        }
+        if (
+          report.results.some((r) => r.status === "skipped" && /no callback listener/.test(r.reason ?? ""))
+        ) {
+          term.stdout.write(
+            `${term.out.dim("hint:")} cases 13 and 14.B need --callback-port (and the host configured with the entry of --print-peer)\n`,
           );
         }
         if (

@@ -22,6 +22,7 @@ import {
   type IngestMode,
   type IngestReport,
   type RecordError,
+  type SingleVersionRecord,
 } from "../../ingest/types.ts";
 import { clientsOf, companyOf, createEventsService, openOutbox, openStore } from "../../server.ts";
 import type { Store, Visibility } from "../../store/store.ts";
@@ -86,6 +87,13 @@ export interface ImportReportFile {
   readonly rejected: readonly ImportRejection[];
   /** Rejections left out of `rejected` (more than {@link MAX_REPORTED}). */
   readonly rejectedOmitted?: number;
+  /**
+   * Footprints served in one PACT version only (`/2` or `/3`), and why the other version cannot
+   * represent them (at most {@link MAX_REPORTED}).
+   */
+  readonly singleVersion?: readonly (SingleVersionRecord & { readonly file: string })[];
+  /** Stored footprints made `Deprecated` by a PACT v3 successor's `precedingPfIds`. */
+  readonly deprecated?: readonly string[];
 }
 
 /** Most rejections kept for the report file. */
@@ -477,6 +485,8 @@ export async function runImport(
     written: 0,
   };
   const rejections: ImportRejection[] = [];
+  const singleVersion: (SingleVersionRecord & { readonly file: string })[] = [];
+  const deprecated: string[] = [];
   let writing = !flags.dryRun;
   let stoppedAt: { file: string; index: number } | undefined;
   let doneBytes = 0;
@@ -517,6 +527,11 @@ export async function runImport(
       totals.unchanged += report.unchanged;
       if (!dryRun) totals.written += report.accepted - report.unchanged;
     }
+    for (const n of report.singleVersion ?? []) {
+      if (singleVersion.length < MAX_REPORTED)
+        singleVersion.push({ ...n, file, index: batch[n.index]?.index ?? n.index });
+    }
+    if (!dryRun) deprecated.push(...(report.deprecated ?? []));
     for (const r of report.rejected) {
       const record = batch[r.index];
       if (rejections.length < MAX_REPORTED) {
@@ -616,6 +631,8 @@ export async function runImport(
       ...(totals.rejected > rejections.length
         ? { rejectedOmitted: totals.rejected - rejections.length }
         : {}),
+      ...(singleVersion.length > 0 ? { singleVersion } : {}),
+      ...(deprecated.length > 0 ? { deprecated } : {}),
     };
     try {
       writeFileSync(flags.report, `${JSON.stringify(report, null, 2)}\n`);
@@ -651,6 +668,19 @@ export async function runImport(
   io.stdout.write(
     `${verb} ${number(totals.records)} records from ${files.length} file${files.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s (${number(rate)} records/s): ${counts}; ${number(totals.rejected)} rejected${flags.dryRun ? " (dry run: nothing written)" : ""}.\n`,
   );
+  if (singleVersion.length > 0) {
+    const only = (v: "2" | "3") => singleVersion.filter((n) => n.servedIn === v).length;
+    io.stdout.write(
+      `${number(singleVersion.length)} footprint(s) are served in one PACT version only (${number(only("2"))} on /2 only, ${number(only("3"))} on /3 only)${flags.report ? `: see singleVersion in ${flags.report}` : "; --report FILE lists them with the reason"}.\n`,
+    );
+    for (const n of singleVersion.slice(0, 3))
+      io.stdout.write(`  ${n.id} (${n.file} record ${n.index}): /${n.servedIn} only: ${n.reason}\n`);
+  }
+  if (deprecated.length > 0) {
+    io.stdout.write(
+      `${number(deprecated.length)} stored footprint(s) were deprecated by their PACT v3 successor: ${deprecated.slice(0, 5).join(", ")}${deprecated.length > 5 ? ", …" : ""}\n`,
+    );
+  }
   if (stoppedAt) {
     io.stdout.write(
       `Writing stopped at the batch starting with record ${stoppedAt.index} of ${stoppedAt.file} (--mode atomic); ${number(totals.written)} records were written before it, the rest was only checked. Fix the rejected records and import again (already stored records are reported unchanged), or use --mode partial.\n`,

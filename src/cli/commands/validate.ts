@@ -1,7 +1,8 @@
 /**
- * `ileap validate FILE…`: checks ProductFootprints, iLEAP ShipmentFootprints, TOCs, HOCs and TAD
- * against the official JSON Schemas and the PACT/iLEAP rules, reporting each problem with its JSON
- * path. Files hold one document, an array, an API response (`{"data": …}`) or NDJSON.
+ * `ileap validate FILE…`: checks ProductFootprints (PACT v2, or v3 when `specVersion` is 3.x),
+ * iLEAP ShipmentFootprints, TOCs, HOCs and TAD against the official JSON Schemas and the PACT/iLEAP
+ * rules, reporting each problem with its JSON path. Files hold one document, an array, an API
+ * response (`{"data": …}`) or NDJSON.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -13,8 +14,15 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { formatJson, plural } from "../output.ts";
 import { readStdin } from "../secrets.ts";
 
-/** Document types `validate` knows. */
-export const DOCUMENT_TYPES = ["footprint", "shipment-footprint", "toc", "hoc", "tad"] as const;
+/** Document types `validate` knows (`footprint` = PACT v2, `footprint-v3` = PACT v3.0). */
+export const DOCUMENT_TYPES = [
+  "footprint",
+  "footprint-v3",
+  "shipment-footprint",
+  "toc",
+  "hoc",
+  "tad",
+] as const;
 /** One of {@link DOCUMENT_TYPES}. */
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
@@ -70,10 +78,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The type of a document, by its members; `undefined` when it is none of the known ones. */
+/**
+ * The type of a document, by its members; `undefined` when it is none of the known ones. A
+ * footprint whose `specVersion` is `3.x.y` is a PACT v3 footprint, any other a v2 one.
+ */
 export function detectType(doc: unknown): DocumentType | undefined {
   if (!isRecord(doc)) return undefined;
-  if ("pcf" in doc || "specVersion" in doc) return "footprint";
+  if ("pcf" in doc || "specVersion" in doc) {
+    return typeof doc.specVersion === "string" && /^3\./.test(doc.specVersion) ? "footprint-v3" : "footprint";
+  }
   if ("activityId" in doc) return "tad";
   if ("tces" in doc || "shipmentId" in doc) return "shipment-footprint";
   if ("tocId" in doc) return "toc";
@@ -179,7 +192,8 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
       "after",
       `
 A file holds one document, an array of documents, an API response ({"data": …}) or NDJSON (one
-document per line). Types are detected: ProductFootprint (pcf), TAD (activityId), bare
+document per line). Types are detected: ProductFootprint (pcf; PACT v3.0 when specVersion is 3.x,
+checked against the v3 schema and rules, else PACT v2), TAD (activityId), bare
 ShipmentFootprint (tces), TOC (tocId), HOC (hocId). Every problem is printed with its JSON path;
 "should" marks SHOULD-level rules and policies (they fail validation too, as they fail imports).
 Exit code 0 when every document is valid, 1 when not, 2 when a file cannot be read.
@@ -217,7 +231,9 @@ Examples:
                 ]
               : checkDocument(type, d.value);
           for (const i of found) issues.push(report(label, d, i, type));
-          if (type === "footprint") footprints.push({ doc: d.value as ProductFootprint, file: label, at: d });
+          // v3 footprints carry the same iLEAP extension: the set rules (referenced TOCs/HOCs) apply.
+          if (type === "footprint" || type === "footprint-v3")
+            footprints.push({ doc: d.value as ProductFootprint, file: label, at: d });
           if (type === "tad") tads.push({ doc: d.value as TAD, file: label, at: d });
         }
         results.push({ file: label, documents: docs.length, issues });

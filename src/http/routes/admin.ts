@@ -109,6 +109,9 @@ function reportResponse(c: Ctx, report: IngestReport, dryRun: boolean): Response
     ...(report.notWritten > 0 ? { notWritten: report.notWritten } : {}),
     ...(dryRun ? { dryRun: true } : {}),
     rejected: report.rejected,
+    // PACT v3 beside v2: records one version cannot represent, and footprints deprecated by a v3 successor.
+    ...(report.singleVersion ? { singleVersion: report.singleVersion } : {}),
+    ...(report.deprecated ? { deprecated: report.deprecated } : {}),
   };
   if (report.rejected.length === 0) return json(c, 200, body);
   if (report.accepted > 0) return json(c, 207, body);

@@ -8,7 +8,7 @@ import { authenticate } from "../middleware/authenticate.ts";
 import { pageResponse, parseListingQuery } from "../pagination.ts";
 import { cacheResponses, markCacheable } from "../response-cache.ts";
 import { pactErrorResponse } from "../responses.ts";
-import { noPermissionError } from "../status-matrix.ts";
+import { noPermissionError, unknownFootprintError } from "../status-matrix.ts";
 
 const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
 
@@ -46,11 +46,7 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
 
   app.get("/2/footprints/:id", ...guard, async (c) => {
     const id = c.req.param("id");
-    const notFound = () =>
-      pactErrorResponse(
-        c,
-        pactError("NoSuchFootprint", `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`),
-      );
+    const notFound = () => pactErrorResponse(c, unknownFootprintError("footprints", id));
     if (id.length > 100) return notFound();
     const doc = await deps.store.getFootprint(id, c.get("principal"));
     return doc === undefined ? notFound() : markCacheable(c, `{"data":${doc}}`);

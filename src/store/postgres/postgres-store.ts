@@ -5,7 +5,6 @@ import { canonicalJson } from "../canonical-json.ts";
 import {
   checkNewVersion,
   deprecatedDocument,
-  footprintColumns,
   getFootprintSql,
   granteeKeys,
   listFootprintsSql,
@@ -17,11 +16,22 @@ import {
 } from "../sql/queries.ts";
 import { MIGRATIONS, POSTGRES_DIALECT } from "../sql/schema.ts";
 import {
+  deprecatedV3Document,
+  footprintWrite,
+  getFootprintV3Sql,
+  listFootprintsV3Sql,
+  renderStoredRow,
+  unrenderedSql,
+  V3_COLUMNS,
+  v3ColumnValues,
+} from "../sql/v3.ts";
+import {
   DeprecatedFootprintError,
   type Deprecation,
   type FootprintRecord,
   type InboundEvent,
   type ListFootprintsQuery,
+  type ListFootprintsV3Query,
   type ListTadQuery,
   type Page,
   type Store,
@@ -176,6 +186,7 @@ export class PostgresStore implements Store {
           const next = MIGRATIONS.find((m) => !done.has(m.version));
           if (!next) {
             await client.query("COMMIT");
+            await renderPending(client);
             return applied;
           }
           for (const statement of next.statements(POSTGRES_DIALECT)) await client.query(statement);
@@ -366,6 +377,19 @@ export class PostgresStore implements Store {
     return toPage(await this.#runIdempotent(sql), query.limit, (r) => String(r.seq));
   }
 
+  async getFootprintV3(id: string, principal: Principal): Promise<string | undefined> {
+    const sql = getFootprintV3Sql(id, principal);
+    if (holdsNul(sql.params)) return undefined;
+    const row = (await this.#runIdempotent(sql))[0];
+    return row ? (row.document as string) : undefined;
+  }
+
+  async listFootprintsV3(query: ListFootprintsV3Query): Promise<Page> {
+    const sql = listFootprintsV3Sql(query);
+    if (!sql || holdsNul(sql.params)) return { items: [] };
+    return toPage(await this.#runIdempotent(sql), query.limit, (r) => r.id as string);
+  }
+
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.#transaction((q) => this.#insertFootprints(q, records));
@@ -374,7 +398,8 @@ export class PostgresStore implements Store {
   /** Writes footprint versions inside the caller's transaction (see {@link Store.putFootprints}). */
   async #insertFootprints(q: Query, records: readonly FootprintRecord[]): Promise<void> {
     const prepared = records.map((record) => {
-      const c = footprintColumns(record.document);
+      const w = footprintWrite(record);
+      const c = w.columns;
       const grantees = record.visibility === undefined ? undefined : granteeKeys(record.visibility);
       const productIds = [...new Set(c.productIds)];
       const companyIds = [...new Set(c.companyIds)];
@@ -387,10 +412,11 @@ export class PostgresStore implements Store {
         ...productIds,
         ...companyIds,
         ...(grantees ?? []),
+        ...w.v3Values.map(([, v]) => v),
       ];
       if (holdsNul(nul))
         throw new TypeError(`footprint ${JSON.stringify(c.id)}: U+0000 cannot be stored in an indexed field`);
-      return { record, c, grantees, productIds, companyIds, text: canonicalJson(record.document) };
+      return { record, w, c, grantees, productIds, companyIds, text: w.text };
     });
     const ids = [...new Set(prepared.map((p) => p.c.id))];
     const lastIndex = new Map<string, number>();
@@ -456,9 +482,10 @@ export class PostgresStore implements Store {
     }
     const inserted = await q(
       `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
-         geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
+         geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document, ${V3_COLUMNS.join(", ")})
        SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
-         $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[])
+         $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[],
+         ${V3_COLUMN_TYPES.map((t, i) => `$${14 + i}::${t}[]`).join(", ")})
        RETURNING seq, id, version`,
       [
         prepared.map((p) => p.c.id),
@@ -474,13 +501,21 @@ export class PostgresStore implements Store {
         prepared.map((p) => p.c.refPeriodEndMs),
         effective.map((g) => (g.length > 0 ? 1 : 0)),
         prepared.map((p) => p.text),
+        ...V3_COLUMNS.map((_, k) => prepared.map((p) => v3ColumnValues(p.w)[k] ?? null)),
       ],
     );
     const seqOf = new Map(inserted.map((r) => [`${r.version as number}:${r.id as string}`, r.seq as string]));
     const side = { product: pairs(), company: pairs(), grant: pairs() };
+    const v3 = { seq: [] as string[], id: [] as string[], criterion: [] as string[], value: [] as string[] };
     for (const [i, p] of prepared.entries()) {
       const seq = seqOf.get(`${p.c.version}:${p.c.id}`);
       if (seq === undefined) throw new Error(`footprint ${p.c.id}: inserted row not returned`);
+      for (const [criterion, v] of p.w.v3Values) {
+        v3.seq.push(seq);
+        v3.id.push(p.c.id);
+        v3.criterion.push(criterion);
+        v3.value.push(v);
+      }
       for (const v of p.productIds) side.product.add(seq, v, p.c.id);
       for (const v of p.companyIds) side.company.add(seq, v, p.c.id);
       for (const g of effective[i] ?? []) side.grant.add(seq, g);
@@ -488,6 +523,13 @@ export class PostgresStore implements Store {
     await insertPairs(q, "footprint_product_ids", "value", side.product);
     await insertPairs(q, "footprint_company_ids", "value", side.company);
     await insertPairs(q, "footprint_visibility", "grantee", side.grant);
+    if (v3.seq.length > 0) {
+      await q(
+        `INSERT INTO footprint_v3_values (seq, id, criterion, value)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
+        [v3.seq, v3.id, v3.criterion, v3.value],
+      );
+    }
   }
 
   async putTad(records: readonly TadRecord[]): Promise<void> {
@@ -628,9 +670,10 @@ export class PostgresStore implements Store {
     return this.#transaction(async (q) => {
       await q(`SELECT pg_advisory_xact_lock(${FOOTPRINT_LOCK_NAMESPACE}, hashtext($1))`, [id]);
       const row = (
-        await q("SELECT kind, version, status, document FROM footprints WHERE id = $1 AND is_latest = 1", [
-          id,
-        ])
+        await q(
+          "SELECT kind, version, status, authored, document FROM footprints WHERE id = $1 AND is_latest = 1",
+          [id],
+        )
       )[0];
       if (!row) return undefined;
       if (row.status === "Deprecated") {
@@ -639,11 +682,16 @@ export class PostgresStore implements Store {
           currentVersion: row.version as number,
         });
       }
-      const document = deprecatedDocument(
-        JSON.parse(row.document as string) as Record<string, unknown>,
-        change,
-      );
-      await this.#insertFootprints(q, [{ document, kind: row.kind as FootprintRecord["kind"] }]);
+      const stored = JSON.parse(row.document as string) as Record<string, unknown>;
+      const v3 = row.authored === "3";
+      const document = v3 ? deprecatedV3Document(stored) : deprecatedDocument(stored, change);
+      await this.#insertFootprints(q, [
+        {
+          document,
+          kind: row.kind as FootprintRecord["kind"],
+          ...(v3 ? { version: (row.version as number) + 1 } : {}),
+        },
+      ]);
       return canonicalJson(document);
     });
   }
@@ -766,6 +814,63 @@ interface Pairs {
   readonly value: string[];
   readonly id: string[];
   add(seq: string, value: string, id?: string): void;
+}
+
+/** PostgreSQL array types of {@link V3_COLUMNS}, in order. */
+const V3_COLUMN_TYPES = [
+  "text",
+  "text",
+  "text",
+  "integer",
+  "integer",
+  "text",
+  "text",
+  "integer",
+  "bigint",
+  "bigint",
+] as const;
+
+/**
+ * Renders the rows written before migration 3 (`rendered = 0`), 500 per transaction, each batch
+ * under the migration lock (several instances may start at once: a row is rendered once).
+ */
+async function renderPending(client: pg.Client): Promise<void> {
+  const select = unrenderedSql(500);
+  for (;;) {
+    await client.query("BEGIN");
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      const rows = (
+        await client.query<{ seq: string; id: string; version: number; document: string }>(
+          toPgPlaceholders(select.text).text,
+          [...select.params],
+        )
+      ).rows;
+      if (rows.length === 0) {
+        await client.query("COMMIT");
+        return;
+      }
+      for (const row of rows) {
+        const w = renderStoredRow(row);
+        await client.query(
+          `UPDATE footprints SET ${V3_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")} WHERE seq = $${V3_COLUMNS.length + 1}`,
+          [...v3ColumnValues(w), row.seq],
+        );
+        const values = w.v3Values.filter(([, v]) => !v.includes("\u0000"));
+        if (values.length > 0) {
+          await client.query(
+            `INSERT INTO footprint_v3_values (seq, id, criterion, value)
+             SELECT $1::bigint, $2::text, c, v FROM unnest($3::text[], $4::text[]) AS t (c, v)`,
+            [row.seq, row.id, values.map(([c]) => c), values.map(([, v]) => v)],
+          );
+        }
+      }
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
+  }
 }
 
 function pairs(): Pairs {

@@ -199,14 +199,23 @@ export function kindsSql(principal: Principal): Sql {
   return { text: `f.kind IN (${kinds.map(() => "?").join(", ")})`, params: kinds };
 }
 
-/** The latest visible version of one footprint: selects `document`. */
+/**
+ * The v2 text of a footprint row (migration 3): the document itself when v2-authored, else its v2
+ * rendering. Rows without a v2 rendering have `in_v2 = 0` and are never selected.
+ */
+export const V2_TEXT = "CASE WHEN f.authored = '3' THEN f.doc_v2 ELSE f.document END";
+
+/** The v2 rendering of the latest visible version of one footprint: selects `document`. */
 export function getFootprintSql(id: string, principal: Principal): Sql {
   const where = and(
-    { text: "f.id = ? AND f.is_latest = 1", params: [id] },
+    { text: "f.id = ? AND f.is_latest = 1 AND f.in_v2 = 1", params: [id] },
     kindsSql(principal),
     visibleToSql("f", "footprint_visibility", principal),
   );
-  return { text: `SELECT f.document FROM footprints f WHERE ${where.text}`, params: where.params };
+  return {
+    text: `SELECT ${V2_TEXT} AS document FROM footprints f WHERE ${where.text}`,
+    params: where.params,
+  };
 }
 
 /**
@@ -226,7 +235,7 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
     clauses.find((c) => c.kind === "any" && c.property === "productIds") ??
     clauses.find((c) => c.kind === "any");
   const common: Sql[] = [
-    { text: "f.is_latest = 1", params: [] },
+    { text: "f.is_latest = 1 AND f.in_v2 = 1", params: [] },
     kindsSql(query.principal),
     visibleToSql("f", "footprint_visibility", query.principal),
     ...clauses.filter((c) => c !== driver).map(footprintFilterSql),
@@ -235,14 +244,14 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
     const position: Sql[] = query.after === undefined ? [] : [{ text: "d.id > ?", params: [query.after] }];
     const where = and({ text: "d.value = ?", params: [driver.value] }, ...position, ...common);
     return {
-      text: `SELECT f.id, f.document FROM ${COLLECTION_TABLES[driver.property]} d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
+      text: `SELECT f.id, ${V2_TEXT} AS document FROM ${COLLECTION_TABLES[driver.property]} d JOIN footprints f ON f.seq = d.seq WHERE ${where.text} ORDER BY d.id LIMIT ?`,
       params: [...where.params, query.limit + 1],
     };
   }
   const position: Sql[] = query.after === undefined ? [] : [{ text: "f.id > ?", params: [query.after] }];
   const where = and(...common, ...position);
   return {
-    text: `SELECT f.id, f.document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
+    text: `SELECT f.id, ${V2_TEXT} AS document FROM footprints f WHERE ${where.text} ORDER BY f.id LIMIT ?`,
     params: [...where.params, query.limit + 1],
   };
 }

@@ -144,4 +144,45 @@ export const MIGRATIONS: readonly Migration[] = [
         : []),
     ],
   },
+  {
+    version: 3,
+    description: "PACT v3 beside v2: both renderings of every footprint, v3 filter columns and values",
+    // One stored record, two renderings (README "PACT v3"): `document` stays the document as
+    // authored (`authored` = "2" or "3"), so it is also the rendering of its own version; the other
+    // version's rendering is `doc_v2` (of a v3-authored footprint) or `doc_v3` (of a v2-authored
+    // one), made at write time so that reads stay string concatenation. `in_v2`/`in_v3` say whether
+    // that version can represent the footprint (else it is absent there, the reason in
+    // `v2_absent`/`v3_absent`). Rows written before this migration are v2-authored and served on v2
+    // as before (no document is copied); their v3 rendering is made by the store right after
+    // migrating (`rendered = 0` marks the rows still to do: it needs the field map, not SQL).
+    // `valid_from_ms`/`valid_to_ms`: the effective validity window (validityPeriodStart/End, else
+    // referencePeriodEnd … + 3 years). `footprint_v3_values`: lower-cased productId, companyId,
+    // geography (country, subdivision, region) and classification values of the v3 rendering
+    // (the v3 filters match case-insensitively); `(criterion, value, id, seq)` drives a filtered
+    // listing in id order like the v2 side tables.
+    statements: ({ orderedText }) => [
+      "ALTER TABLE footprints ADD COLUMN authored TEXT NOT NULL DEFAULT '2'",
+      "ALTER TABLE footprints ADD COLUMN doc_v2 TEXT",
+      "ALTER TABLE footprints ADD COLUMN doc_v3 TEXT",
+      "ALTER TABLE footprints ADD COLUMN in_v2 INTEGER NOT NULL DEFAULT 1",
+      "ALTER TABLE footprints ADD COLUMN in_v3 INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE footprints ADD COLUMN v2_absent TEXT",
+      "ALTER TABLE footprints ADD COLUMN v3_absent TEXT",
+      "ALTER TABLE footprints ADD COLUMN rendered INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE footprints ADD COLUMN valid_from_ms BIGINT",
+      "ALTER TABLE footprints ADD COLUMN valid_to_ms BIGINT",
+      "CREATE INDEX footprints_unrendered ON footprints (seq) WHERE rendered = 0",
+      "CREATE INDEX footprints_v3_latest ON footprints (id) WHERE is_latest = 1 AND in_v3 = 1",
+      "CREATE INDEX footprints_v3_status ON footprints (status, id) WHERE is_latest = 1 AND in_v3 = 1",
+      "CREATE INDEX footprints_v3_valid_from ON footprints (valid_from_ms, id) WHERE is_latest = 1 AND in_v3 = 1",
+      "CREATE INDEX footprints_v3_valid_to ON footprints (valid_to_ms, id) WHERE is_latest = 1 AND in_v3 = 1",
+      `CREATE TABLE footprint_v3_values (
+        seq BIGINT NOT NULL,
+        id ${orderedText} NOT NULL,
+        criterion TEXT NOT NULL,
+        value TEXT NOT NULL
+      )`,
+      "CREATE INDEX footprint_v3_values_lookup ON footprint_v3_values (criterion, value, id, seq)",
+    ],
+  },
 ];

@@ -8,7 +8,6 @@ import {
   checkNewVersion,
   chunks,
   deprecatedDocument,
-  footprintColumns,
   footprintGranteesSql,
   getFootprintSql,
   granteeKeys,
@@ -23,12 +22,23 @@ import {
 } from "../sql/queries.ts";
 import { MIGRATIONS, SQLITE_DIALECT } from "../sql/schema.ts";
 import {
+  deprecatedV3Document,
+  footprintWrite,
+  getFootprintV3Sql,
+  listFootprintsV3Sql,
+  renderStoredRow,
+  unrenderedSql,
+  V3_COLUMNS,
+  v3ColumnValues,
+} from "../sql/v3.ts";
+import {
   DeprecatedFootprintError,
   type Deprecation,
   type FootprintRecord,
   type InboundEvent,
   InvalidPagePositionError,
   type ListFootprintsQuery,
+  type ListFootprintsV3Query,
   type ListTadQuery,
   type Page,
   type Store,
@@ -72,6 +82,32 @@ export class SqliteStore implements Store {
     this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.#db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384))}`);
     this.appliedMigrations = this.#migrate();
+    this.#renderPending();
+  }
+
+  /**
+   * Renders the rows written before migration 3 (`rendered = 0`) in both versions, in batches
+   * of 500 rows per transaction; nothing to do on a current store.
+   */
+  #renderPending(): void {
+    const select = this.#db.prepare(unrenderedSql(500).text);
+    const update = this.#db.prepare(
+      `UPDATE footprints SET ${V3_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE seq = ?`,
+    );
+    const value = this.#db.prepare(
+      "INSERT INTO footprint_v3_values (seq, id, criterion, value) VALUES (?, ?, ?, ?)",
+    );
+    for (;;) {
+      const rows = select.all(500) as { seq: number; id: string; version: number; document: string }[];
+      if (rows.length === 0) return;
+      this.#db.transaction(() => {
+        for (const row of rows) {
+          const w = renderStoredRow(row);
+          update.run(...v3ColumnValues(w), row.seq);
+          for (const [criterion, v] of w.v3Values) value.run(row.seq, row.id, criterion, v);
+        }
+      })();
+    }
   }
 
   #migrate(): number[] {
@@ -128,6 +164,16 @@ export class SqliteStore implements Store {
     return sql ? toPage(this.#all(sql), query.limit, (r) => String(r.seq)) : { items: [] };
   }
 
+  async getFootprintV3(id: string, principal: Principal): Promise<string | undefined> {
+    const row = this.#all(getFootprintV3Sql(id, principal))[0];
+    return row ? (row.document as string) : undefined;
+  }
+
+  async listFootprintsV3(query: ListFootprintsV3Query): Promise<Page> {
+    const sql = listFootprintsV3Sql(query);
+    return sql ? toPage(this.#all(sql), query.limit, (r) => r.id as string) : { items: [] };
+  }
+
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
     try {
       this.#db.transaction(() => this.#insertFootprints(records))();
@@ -140,8 +186,11 @@ export class SqliteStore implements Store {
   #insertFootprints(records: readonly FootprintRecord[]): void {
     const insert = this.#prepare(
       `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
-         geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document)
-       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document, ${V3_COLUMNS.join(", ")})
+       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${V3_COLUMNS.map(() => "?").join(", ")})`,
+    );
+    const v3Value = this.#prepare(
+      "INSERT INTO footprint_v3_values (seq, id, criterion, value) VALUES (?, ?, ?, ?)",
     );
     const latest = this.#prepare(
       "SELECT seq, version, status, restricted FROM footprints WHERE id = ? AND is_latest = 1",
@@ -156,7 +205,8 @@ export class SqliteStore implements Store {
     );
     const batchIds = new Set(records.map((r) => r.document.id));
     for (const record of records) {
-      const c = footprintColumns(record.document);
+      const w = footprintWrite(record);
+      const c = w.columns;
       const current = latest.get(c.id) as
         | { seq: number; version: number; status: string; restricted: number }
         | undefined;
@@ -181,8 +231,10 @@ export class SqliteStore implements Store {
         c.refPeriodStartMs,
         c.refPeriodEndMs,
         restricted,
-        canonicalJson(record.document),
+        w.text,
+        ...v3ColumnValues(w),
       );
+      for (const [criterion, v] of w.v3Values) v3Value.run(lastInsertRowid, c.id, criterion, v);
       for (const v of new Set(c.productIds)) productId.run(lastInsertRowid, c.id, v);
       for (const v of new Set(c.companyIds)) companyId.run(lastInsertRowid, c.id, v);
       if (inherited) inherit.run(lastInsertRowid, current.seq);
@@ -270,12 +322,19 @@ export class SqliteStore implements Store {
 
   async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {
     const latest = this.#prepare(
-      "SELECT seq, kind, version, status, document FROM footprints WHERE id = ? AND is_latest = 1",
+      "SELECT seq, kind, version, status, authored, document FROM footprints WHERE id = ? AND is_latest = 1",
     );
     try {
       return this.#db.transaction((): string | undefined => {
         const row = latest.get(id) as
-          | { seq: number; kind: FootprintRecord["kind"]; version: number; status: string; document: string }
+          | {
+              seq: number;
+              kind: FootprintRecord["kind"];
+              version: number;
+              status: string;
+              authored: string;
+              document: string;
+            }
           | undefined;
         if (!row) return undefined;
         if (row.status === "Deprecated") {
@@ -284,9 +343,11 @@ export class SqliteStore implements Store {
             currentVersion: row.version,
           });
         }
-        const document = deprecatedDocument(JSON.parse(row.document) as Record<string, unknown>, change);
+        const stored = JSON.parse(row.document) as Record<string, unknown>;
+        const v3 = row.authored === "3";
+        const document = v3 ? deprecatedV3Document(stored) : deprecatedDocument(stored, change);
         // Same transaction; the new version inherits the visibility.
-        this.#insertFootprints([{ document, kind: row.kind }]);
+        this.#insertFootprints([{ document, kind: row.kind, ...(v3 ? { version: row.version + 1 } : {}) }]);
         return canonicalJson(document);
       })();
     } catch (e) {
