@@ -183,7 +183,7 @@ const SETTINGS: readonly Setting[] = [
     path: ["limits", "tokenRatePerClient"],
     env: ["ILEAP_TOKEN_RATE_PER_CLIENT"],
     kind: { type: "int", min: 0, max: 1_000_000 },
-    default: 300,
+    default: 10,
   },
   {
     path: ["limits", "tokenRatePerAddress"],

@@ -114,9 +114,11 @@ export interface IleapConfig {
     /** Largest total size of request headers, bytes. Default 16384. Env `ILEAP_MAX_HEADER_BYTES`. */
     readonly maxHeaderBytes: number;
     /**
-     * `POST /auth/token` requests allowed per client id and minute (token bucket, burst of the same
-     * size); more → 429 `temporarily_unavailable` with `Retry-After`. 0 = no limit. Default 300.
-     * Env `ILEAP_TOKEN_RATE_PER_CLIENT`.
+     * Failed client authentications (`invalid_client`) allowed per client id *and* source address
+     * and minute on `POST /auth/token` (token bucket, burst of the same size); more → 429
+     * `temporarily_unavailable` with `Retry-After`. Malformed requests and successful ones are not
+     * counted; credentials that already authenticated are never throttled. 0 = no limit.
+     * Default 10. Env `ILEAP_TOKEN_RATE_PER_CLIENT`.
      */
     readonly tokenRatePerClient: number;
     /**
