@@ -24,6 +24,7 @@ import { IleapClient } from "../client/client.ts";
 import { IleapError, IleapHttpError } from "../client/errors.ts";
 import { completeEvent } from "../client/events.ts";
 import type { FetchFunction } from "../client/http.ts";
+import { clip } from "../log-fields.ts";
 import { PACT_EVENT_TYPES, type PactEvent } from "../protocol/cloudevents.ts";
 import type { Store } from "../store/store.ts";
 import { type EventsSettings, type PeerConfig, peerForSource } from "./config.ts";
@@ -135,7 +136,7 @@ export class EventsService {
         receivedAt: now,
       });
       this.#o.logger.info(
-        { eventId: event.id, source: event.source, pfIds: event.data.pfIds.length },
+        { eventId: clip(event.id), source: clip(event.source), pfIds: event.data.pfIds.length },
         "published event recorded",
       );
       return;
@@ -146,7 +147,7 @@ export class EventsService {
       peer === undefined
         ? "source is not a configured peer: not answered"
         : peer.inboundClientIds.length > 0 && !peer.inboundClientIds.includes(principal.clientId)
-          ? `client ${principal.clientId} may not name this source: not answered`
+          ? `client ${clip(principal.clientId)} may not name this source: not answered`
           : undefined;
     const created = await this.#o.outbox.enqueue(
       {
@@ -164,11 +165,14 @@ export class EventsService {
     );
     if (refused !== undefined) {
       this.#o.logger.warn(
-        { eventId: event.id, source: event.source, clientId: principal.clientId },
+        { eventId: clip(event.id), source: clip(event.source), clientId: clip(principal.clientId) },
         `request event refused: ${refused}`,
       );
     } else if (created) {
-      this.#o.logger.info({ eventId: event.id, source: event.source }, "request event queued for an answer");
+      this.#o.logger.info(
+        { eventId: clip(event.id), source: clip(event.source) },
+        "request event queued for an answer",
+      );
       this.kick();
     }
   }
@@ -336,7 +340,7 @@ export class EventsService {
     const log = this.#o.logger.child({
       deliveryId: d.id,
       kind: d.kind,
-      target: d.target,
+      target: clip(d.target),
       attempt: d.attempts + 1,
     });
     const outbox = this.#o.outbox;

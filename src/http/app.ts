@@ -45,7 +45,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     await next();
   });
   app.use(accessLog(logger));
-  app.use(urlLimit(options.limits.maxUrlBytes));
+  const tokenPath = `${options.pathPrefix}/auth/token`;
+  app.use(urlLimit(options.limits.maxUrlBytes, tokenPath));
   if (options.requireHttps) {
     app.use(async (c, next) => {
       const path = c.req.path.slice(options.pathPrefix.length);
@@ -56,7 +57,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         : pactErrorResponse(c, pactError("BadRequest", message));
     });
   }
-  app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)]));
+  app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)], tokenPath));
 
   const api = new Hono<AppEnv>();
   api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache));

@@ -796,13 +796,16 @@ const document: OpenApiDocument = {
             "Cache-Control": { ...headerRef("NoStore"), required: true } as JsonValue,
           }),
           "400": response(
-            "Wrong client id or secret (invalid_client), missing or unsupported grant_type (unsupported_grant_type), missing or garbled Basic credentials, wrong content type or unparsable body (invalid_request).",
+            "Wrong client id or secret (invalid_client), missing or unsupported grant_type (unsupported_grant_type), missing or garbled Basic credentials, wrong content type, unparsable body or a repeated parameter (invalid_request).",
             oauthErrorWith("invalid_request", "invalid_client", "unsupported_grant_type"),
           ),
           "401": response("Client authentication failed.", oauthErrorWith("invalid_client")),
-          ...BODY_TOO_LARGE,
+          "413": response(
+            "The request body is larger than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
           "429": response(
-            "Too many token requests from this address or for this client id, too many failed sign-ins (Clerk), or the identity provider rate-limits us.",
+            "Too many token requests from this address, too many failed authentications for this client id from this address, too many failed sign-ins (Clerk), or the identity provider rate-limits us.",
             oauthErrorWith("temporarily_unavailable"),
             RETRY_AFTER,
           ),
@@ -811,7 +814,14 @@ const document: OpenApiDocument = {
             oauthErrorWith("temporarily_unavailable"),
             RETRY_AFTER,
           ),
-          "414": ANY_ROUTE["414"],
+          "414": response(
+            "The URL (path and query) is longer than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
+          "431": response(
+            "The request headers are larger than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
           "500": response("Identity provider misconfiguration (server_error) or an unexpected failure.", {
             oneOf: [oauthErrorWith("server_error"), pactErrorWith("InternalError")],
           }),
