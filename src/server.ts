@@ -8,7 +8,7 @@ import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
 import type { AuthProvider } from "./auth/provider.ts";
-import { hashSecret } from "./auth/secret-hash.ts";
+import { configureScryptQueue, hashSecret } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
 import { ConfigError } from "./config/load.ts";
 import type { ClientConfig, IleapConfig } from "./config/types.ts";
@@ -222,6 +222,8 @@ export async function createIleapServer(
   let outbox: Outbox | undefined;
   try {
     outbox = overrides.outbox ?? (await openOutbox(config, dataDir));
+    if (config.limits.scryptConcurrency)
+      configureScryptQueue({ concurrency: config.limits.scryptConcurrency }); // process-wide
     const clients = await clientsOf(config);
     let listenUrl = `http://${config.host}:${config.port}`;
     const events = createEventsService(config, {

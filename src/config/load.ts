@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadClerkConfig } from "../auth/clerk/config.ts";
 import { DATA_KINDS } from "../auth/principal.ts";
+import { isSecretHash } from "../auth/secret-hash.ts";
 import { EventsConfigError, parseEventsSettings, parsePeers } from "../events/config.ts";
 import type { ClientConfig, IleapConfig } from "./types.ts";
 
@@ -186,6 +187,11 @@ const SETTINGS: readonly Setting[] = [
     default: 10,
   },
   {
+    path: ["limits", "scryptConcurrency"],
+    env: ["ILEAP_SCRYPT_CONCURRENCY"],
+    kind: { type: "int", min: 1, max: 64 },
+  },
+  {
     path: ["limits", "tokenRatePerAddress"],
     env: ["ILEAP_TOKEN_RATE_PER_ADDRESS"],
     kind: { type: "int", min: 0, max: 1_000_000 },
@@ -342,9 +348,9 @@ function parseClients(raw: unknown, where: string): ClientConfig[] {
     }
     if (seen.has(o.id)) throw new ConfigError(`${at}.id: duplicate client id ${JSON.stringify(o.id)}`);
     seen.add(o.id);
-    if (typeof o.secretHash !== "string" || !o.secretHash.startsWith("scrypt$")) {
+    if (typeof o.secretHash !== "string" || !isSecretHash(o.secretHash)) {
       throw new ConfigError(
-        `${at}.secretHash: expected a hash made by 'ileap hash-secret' (scrypt$…); plaintext secrets are not accepted`,
+        `${at}.secretHash: expected a hash made by 'ileap hash-secret' or 'ileap secret new' (scrypt$… or hmac-sha256$…); plaintext secrets are not accepted`,
       );
     }
     const allowed = ["*", ...DATA_KINDS];

@@ -127,5 +127,11 @@ export interface IleapConfig {
      * Env `ILEAP_TOKEN_RATE_PER_ADDRESS`.
      */
     readonly tokenRatePerAddress: number;
+    /**
+     * scrypt checks of client secrets running at once (per process; the rest wait in a queue
+     * shared fairly between source addresses). Default: CPU cores − 1, from 1 to 4.
+     * Env `ILEAP_SCRYPT_CONCURRENCY`.
+     */
+    readonly scryptConcurrency?: number;
   };
 }

@@ -67,7 +67,8 @@ export function tokenRoutes(
       retryAfterSeconds,
     );
   app.post("/auth/token", async (c) => {
-    const address = clientAddress(c, options?.trustProxy ?? false) ?? "in-process";
+    const source = clientAddress(c, options?.trustProxy ?? false);
+    const address = source ?? "in-process";
     if (perAddress.enabled) {
       const decision = perAddress.take(address);
       if (!decision.allowed) return tooMany(c, "from this address", decision.retryAfterSeconds);
@@ -135,6 +136,7 @@ export function tokenRoutes(
         form,
         publicBaseUrl: c.get("baseUrl"),
         ...(peer ? { remoteAddress: peer } : {}),
+        ...(source ? { sourceAddress: source } : {}),
       },
     );
     if (!result.ok) {
