@@ -47,6 +47,16 @@ const SETTINGS: readonly Setting[] = [
   },
   { path: ["publicUrl"], env: ["ILEAP_PUBLIC_URL"], kind: { type: "url" } },
   {
+    path: ["allowedHosts"],
+    env: ["ILEAP_ALLOWED_HOSTS"],
+    kind: {
+      type: "list",
+      pattern: /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+      expected:
+        "host names, each optionally with :port (api.example.com,localhost:8080), comma-separated in the environment",
+    },
+  },
+  {
     path: ["trustProxy"],
     env: ["ILEAP_TRUST_PROXY"],
     kind: {
@@ -383,6 +393,21 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
+}
+
+/**
+ * Host trust (issue 15, finding 7): outside demo mode a host must know which host names it serves
+ * (`publicUrl` or `allowedHosts`), or discovery, issuer and `Link` URLs would follow whatever
+ * `Host` header a client sends.
+ * @throws {ConfigError} naming both settings and an example.
+ */
+export function checkHostTrust(config: IleapConfig): void {
+  if (config.demo || config.publicUrl || (config.allowedHosts?.length ?? 0) > 0) return;
+  throw new ConfigError(
+    "ILEAP_PUBLIC_URL (publicUrl) or ILEAP_ALLOWED_HOSTS (allowedHosts) is required outside demo mode, " +
+      "so that URLs and the token issuer are never built from a client's Host header; e.g. " +
+      "ILEAP_PUBLIC_URL=https://api.example.com or ILEAP_ALLOWED_HOSTS=api.example.com,localhost",
+  );
 }
 
 /**

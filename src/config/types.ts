@@ -27,6 +27,12 @@ export interface IleapConfig {
   /** Public base URL (scheme://host[:port][/prefix]) used for discovery, issuer and links. Default: from each request. Env `ILEAP_PUBLIC_URL`. */
   readonly publicUrl?: string;
   /**
+   * Host names this host answers for (`name` = any port, `name:port`), besides the `publicUrl`'s;
+   * requests for other hosts get 421 (`/health` and `/ready` excepted). Outside demo mode
+   * `publicUrl` or this list is required. Env `ILEAP_ALLOWED_HOSTS` (comma-separated).
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
    * Trust `X-Forwarded-Proto`/`-Host`: `true` from any peer, a list of proxy IP addresses, or `false`.
    * Default false. Env `ILEAP_TRUST_PROXY` (`true`, `false` or `10.0.0.2,10.0.0.3`).
    */

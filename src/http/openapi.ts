@@ -169,7 +169,7 @@ const schemas: Record<string, Schema> = {
       details: {
         type: "object",
         description:
-          "Operational counts: `events` = outbox deliveries by status (pending, delivered, dead); `responseCache` = hits, misses, entries and bytes of the GET response cache.",
+          "Operational counts, only for a bearer token with the admin role: `events` = outbox deliveries by status (pending, delivered, dead); `responseCache` = hits, misses, entries and bytes of the GET response cache.",
       },
     },
   },
@@ -965,7 +965,7 @@ const document: OpenApiDocument = {
       get: {
         operationId: "ready",
         tags: ["ops"],
-        summary: "Readiness: the store answers too",
+        summary: "Readiness: the store answers too (with an admin bearer token: `details`)",
         security: [],
         responses: {
           "200": response("Ready.", ref("Readiness")),
