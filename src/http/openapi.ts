@@ -810,7 +810,7 @@ const document: OpenApiDocument = {
             RETRY_AFTER,
           ),
           "503": response(
-            "The identity provider is down or does not answer in time.",
+            "The identity provider is down or does not answer in time, or too many secret checks are waiting (built-in issuer).",
             oauthErrorWith("temporarily_unavailable"),
             RETRY_AFTER,
           ),
