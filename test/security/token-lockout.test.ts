@@ -117,6 +117,34 @@ describe("token endpoint: no cheap lockout (issue 15, finding 2)", () => {
     }
   });
 
+  it("concurrent requests: identical credentials share one charge, distinct guesses cannot overshoot", async () => {
+    const server = await startDemoServer({ env: { ILEAP_TOKEN_RATE_PER_ADDRESS: "100000" } });
+    try {
+      // 30 workers of one client start at once with a secret the host has not seen yet.
+      const same = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          attempt(server.baseUrl, { id: "transport_service_organizer", secret: "ileap", from: "127.0.0.4" }),
+        ),
+      );
+      assert.deepEqual(
+        same.map((r) => r.status),
+        Array(30).fill(200),
+      );
+      // 30 different guesses at once: at most 10 are checked.
+      const guesses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          attempt(server.baseUrl, { id: "transport_service_user", secret: `guess-${i}`, from: "127.0.0.5" }),
+        ),
+      );
+      const counts = new Map<number, number>();
+      for (const r of guesses) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      assert.equal(counts.get(400), 10, JSON.stringify([...counts]));
+      assert.equal(counts.get(429), 20);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("Clerk provider (through the AuthProvider seam): the same order and keys", async () => {
     const host = await startClerkHost();
     try {

@@ -45,8 +45,8 @@ function isAuthenticationFailure(f: TokenFailure): boolean {
  * address, so an attacker's wrong secrets never spend the budget of the same client id from
  * another address; credentials that already authenticated on this host (remembered as keyed
  * fingerprints for 24 h) are never throttled by it. A request is charged before the provider
- * runs (so concurrent guesses cannot overshoot) and refunded unless it fails with
- * `invalid_client`. Over a limit: 429 `temporarily_unavailable` with `Retry-After`. Provider-
+ * runs (so concurrent guesses cannot overshoot; identical credentials in flight from the same
+ * address share one charge) and refunded unless it fails with `invalid_client`. Over a limit: 429 `temporarily_unavailable` with `Retry-After`. Provider-
  * agnostic (built-in issuer, Clerk or any {@link AuthProvider}). Default (no options): no limits.
  */
 export function tokenRoutes(
@@ -58,6 +58,8 @@ export function tokenRoutes(
   const failures = new RateLimiter({ perMinute: options?.limits.tokenRatePerClient ?? 0 });
   const hasher = new CredentialHasher();
   const verified = new LRUCache<string, true>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS });
+  /** Attempts in flight per (client id, address, credentials); entries live only while requests do. */
+  const inFlight = new Map<string, number>();
   const tooMany = (c: Context<AppEnv>, what: string, retryAfterSeconds: number) =>
     oauthErrorResponse(
       c,
@@ -118,7 +120,10 @@ export function tokenRoutes(
     const credentialKey = hasher.fingerprint(credentials.clientId, credentials.clientSecret);
     const failureKey = hasher.fingerprint(credentials.clientId, address);
     let charged = false;
-    if (failures.enabled && !verified.has(credentialKey)) {
+    // Identical credentials already being checked from this address are one guess, not many:
+    // they join that charge (so a client starting many workers at once is not throttled).
+    const attemptKey = `${failureKey}\n${credentialKey}`;
+    if (failures.enabled && !verified.has(credentialKey) && !inFlight.has(attemptKey)) {
       const decision = failures.take(failureKey);
       if (!decision.allowed) {
         return tooMany(
@@ -129,16 +134,27 @@ export function tokenRoutes(
       }
       charged = true;
     }
+    inFlight.set(attemptKey, (inFlight.get(attemptKey) ?? 0) + 1);
     const peer = remoteAddress(c);
-    const result = await auth.issueToken(
-      { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
-      {
-        form,
-        publicBaseUrl: c.get("baseUrl"),
-        ...(peer ? { remoteAddress: peer } : {}),
-        ...(source ? { sourceAddress: source } : {}),
-      },
-    );
+    let result: Awaited<ReturnType<AuthProvider["issueToken"]>>;
+    try {
+      result = await auth.issueToken(
+        { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+        {
+          form,
+          publicBaseUrl: c.get("baseUrl"),
+          ...(peer ? { remoteAddress: peer } : {}),
+          ...(source ? { sourceAddress: source } : {}),
+        },
+      );
+    } catch (e) {
+      if (charged) failures.refund(failureKey);
+      throw e;
+    } finally {
+      const left = (inFlight.get(attemptKey) ?? 1) - 1;
+      if (left > 0) inFlight.set(attemptKey, left);
+      else inFlight.delete(attemptKey);
+    }
     if (!result.ok) {
       const f = result.failure;
       if (charged && !isAuthenticationFailure(f)) failures.refund(failureKey);
