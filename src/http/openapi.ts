@@ -509,6 +509,10 @@ const ANY_ROUTE = {
     "The URL (path and query) is longer than the configured limit.",
     pactErrorWith("BadRequest"),
   ),
+  "421": response(
+    "The request names a host this host does not serve (ILEAP_PUBLIC_URL / ILEAP_ALLOWED_HOSTS); never on /health and /ready.",
+    pactErrorWith("BadRequest"),
+  ),
   "500": response("Unexpected failure (no stack, no secrets).", pactErrorWith("InternalError")),
 };
 
@@ -820,6 +824,10 @@ const document: OpenApiDocument = {
           ),
           "431": response(
             "The request headers are larger than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
+          "421": response(
+            "The request names a host this host does not serve (ILEAP_PUBLIC_URL / ILEAP_ALLOWED_HOSTS).",
             oauthErrorWith("invalid_request"),
           ),
           "500": response("Identity provider misconfiguration (server_error) or an unexpected failure.", {
