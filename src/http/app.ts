@@ -14,6 +14,7 @@ import {
 } from "./responses.ts";
 import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { footprintRoutes } from "./routes/footprints.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -67,6 +68,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   api.route("/", tadRoutes(deps));
   api.route("/", adminRoutes(deps));
   api.route("/", openApiRoutes());
+  api.route("/", docsRoutes(options.pathPrefix));
   app.route(options.pathPrefix || "/", api);
 
   app.notFound((c) =>
