@@ -86,7 +86,7 @@ async function demoClientConfigs(): Promise<ClientConfig[]> {
       id: c.id,
       secretHash: await hashSecret(c.secret),
       grants: c.grants,
-      roles: [],
+      roles: c.roles ?? [],
     })),
   );
 }
