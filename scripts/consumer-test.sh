@@ -25,6 +25,7 @@ cat > package.json <<'JSON'
   "allowScripts": { "better-sqlite3": true } }
 JSON
 echo "-- npm install the tarball"
+# As the Dockerfile's install stage (plus @types/node for the TypeScript check).
 npm install --no-audit --no-fund --prefer-offline "$work/$tarball" "@types/node@20" >/dev/null
 cp "$repo/scripts/consumer/walk.mjs" "$repo/scripts/consumer/consumer.ts" "$repo/scripts/consumer/tsconfig.json" .
 
@@ -43,11 +44,16 @@ port="$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1"
 # The bin link itself (not npx), so that $! is the server's own process.
 ILEAP_LOG_LEVEL=error node_modules/.bin/ileap serve --demo --port "$port" --data-dir "$work/data" &
 server_pid=$!
+# The Dockerfile's HEALTHCHECK command, verbatim.
+healthy() {
+  PORT="$port" node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+}
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if healthy; then break; fi
   kill -0 "$server_pid" 2>/dev/null || { echo "the packed server exited" >&2; exit 1; }
   sleep 0.2
 done
+healthy || { echo "the packed server is not healthy" >&2; exit 1; }
 node walk.mjs "http://127.0.0.1:$port"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 

@@ -192,7 +192,7 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
       "/jwks",
       "/health",
       "/ready",
-      "/",
+      "/index.html", // (`/` redirects to the API reference page `/docs`, outside the API description)
       "/2/footprint",
       "/3/footprints",
     ])
