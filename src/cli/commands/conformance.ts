@@ -30,6 +30,7 @@ interface ConformanceFlags {
   readonly httpBaseUrl?: string;
   readonly cases?: string;
   readonly timeout?: string;
+  readonly self?: boolean;
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -84,6 +85,10 @@ export function registerConformanceCommand(program: Command, ctx: CliContext): v
     .option("--cases <ids>", "comma-separated case ids to run (default: all)")
     .option("--timeout <ms>", "timeout of each request in milliseconds (default 10000)")
     .option("--json", "print the report as JSON")
+    .option(
+      "--self",
+      "check this package: start a throw-away demo host over HTTPS (self-signed, 2-second tokens) and run the whole suite against it",
+    )
     .addHelpText(
       "after",
       `
@@ -100,12 +105,17 @@ Exit code 0 when every mandatory case passed, 1 when not, 2 for usage errors.
 Examples:
   $ ileap conformance https://api.example.com --client-id acme --client-secret-stdin --expired-token < secret.txt
   $ ILEAP_CLIENT_SECRET=… ileap conformance https://localhost:8443 --client-id hello --ca cert.pem --expired-token --json
-  $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004`,
+  $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004
+  $ ileap conformance --self            # this package against itself (npm run selfcheck)`,
     )
     .action(async (baseArg: string | undefined, flags: ConformanceFlags) => {
       const { term } = ctx;
       // Loaded on use: the suite compiles the JSON Schemas.
       const { CASE_IDS, formatReport, runConformance } = await import("../../conformance/index.ts");
+      if (flags.self) {
+        await runSelfCheck(baseArg, flags, ctx, CASE_IDS);
+        return;
+      }
       let baseUrl = baseArg;
       let expired = flags.expiredToken;
       // `--expired-token URL …`: the optional value swallowed the base URL.
@@ -220,4 +230,58 @@ Examples:
       }
       if (!report.passed) process.exitCode = EXIT.failure;
     });
+}
+
+/** `--self`: the suite against a throw-away demo host of this package (no host flags apply). */
+async function runSelfCheck(
+  baseArg: string | undefined,
+  flags: ConformanceFlags,
+  ctx: CliContext,
+  caseIds: readonly string[],
+): Promise<void> {
+  const { term } = ctx;
+  const hostFlags = [
+    "clientId",
+    "clientSecret",
+    "clientSecretStdin",
+    "authBaseUrl",
+    "profile",
+    "ca",
+  ] as const;
+  const given = hostFlags.filter((f) => flags[f] !== undefined);
+  if (baseArg !== undefined || given.length > 0 || flags.insecure || flags.httpBaseUrl !== undefined) {
+    throw new CliError(
+      "--self checks a throw-away host of its own: give no base URL, credentials, profile or TLS flags",
+      EXIT.usage,
+    );
+  }
+  const cases = flags.cases
+    ?.split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const unknown = cases?.filter((c) => !caseIds.includes(c));
+  if (unknown && unknown.length > 0) {
+    throw new CliError(
+      `unknown case id(s): ${unknown.join(", ")}`,
+      EXIT.usage,
+      `cases: ${caseIds.join(", ")}`,
+    );
+  }
+  const { formatReport } = await import("../../conformance/index.ts");
+  const { selfCheck, SELF_CHECK_TOKEN_TTL_SECONDS } = await import("../../conformance/self-check.ts");
+  if (!flags.json) {
+    term.stderr.write(
+      `${term.err.dim(`starting a throw-away demo host over HTTPS (self-signed certificate, ${SELF_CHECK_TOKEN_TTL_SECONDS}-second tokens) and running the suite against it…`)}\n`,
+    );
+  }
+  const { baseUrl, report } = await selfCheck({
+    ...(cases !== undefined ? { cases } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: positiveInt("--timeout", flags.timeout) } : {}),
+  });
+  if (flags.json) term.stdout.write(formatJson({ ...report, selfCheck: true }, term.stdout));
+  else
+    term.stdout.write(
+      `self-check of this package at ${baseUrl}\n${colourReport(formatReport(report), term)}\n`,
+    );
+  if (!report.passed) process.exitCode = EXIT.failure;
 }
