@@ -11,6 +11,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { formatJson, type Terminal } from "../output.ts";
 import { getProfile, loadProfiles, selectedProfileName } from "../profiles.ts";
 import { resolveSecret } from "../secrets.ts";
+import type { ProfileTls } from "../tls.ts";
 
 /** Default of `--max-wait`: how long the suite may wait for a fresh token to expire. */
 export const DEFAULT_MAX_WAIT_SECONDS = 120;
@@ -126,6 +127,7 @@ Examples:
       let clientId = flags.clientId;
       let authBaseUrl = flags.authBaseUrl;
       let secret: string | undefined;
+      let profileTls: ProfileTls | undefined;
       if (baseUrl === undefined || flags.profile !== undefined) {
         const file = loadProfiles(ctx.env, ctx.warn);
         const name = selectedProfileName(flags.profile, file, ctx.env);
@@ -141,6 +143,7 @@ Examples:
         }
         baseUrl ??= profile.baseUrl;
         clientId ??= profile.clientId;
+        profileTls = profile.tls;
         authBaseUrl ??= profile.authBaseUrl;
         if (flags.clientId === undefined || flags.clientId === profile.clientId)
           secret = profile.clientSecret;
@@ -174,13 +177,16 @@ Examples:
           throw new CliError(`cannot read --ca ${flags.ca}: ${(err as Error).message}`, EXIT.usage);
         }
       }
+      // The profile's TLS trust (auth login --ca/--insecure) unless flags say otherwise.
+      const insecure = flags.insecure ?? (flags.ca === undefined && profileTls?.insecure === true);
+      if (flags.ca === undefined && !flags.insecure) ca = profileTls?.ca;
       const options: ConformanceOptions = {
         baseUrl,
         clientId,
         clientSecret: secret,
         ...(authBaseUrl !== undefined ? { authBaseUrl } : {}),
-        ...(ca !== undefined || flags.insecure
-          ? { tls: { ...(ca ? { ca } : {}), ...(flags.insecure ? { rejectUnauthorized: false } : {}) } }
+        ...(ca !== undefined || insecure
+          ? { tls: { ...(ca ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) } }
           : {}),
         ...(typeof expired === "string" ? { expiredToken: expired } : {}),
         ...(expired === true
