@@ -12,7 +12,6 @@ import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { demoTad } from "../../src/testing/demo-data.ts";
 import { type AdminServer, CLIENTS, fixtures, startAdminServer, TEST_COMPANY } from "../helpers/admin.ts";
 import { getToken, send } from "../helpers/http.ts";
-import { type RunningDemoServer, startDemoServer } from "../helpers/servers.ts";
 
 const ENTRY = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 
@@ -337,38 +336,5 @@ describe("ileap import / ileap db migrate", () => {
       );
       assert.equal(down.code, 4, down.stderr);
     });
-  });
-});
-
-describe("ileap import --url against the demo host (npm start)", () => {
-  let server: RunningDemoServer;
-  let dir: string;
-  before(async () => {
-    server = await startDemoServer();
-    dir = mkdtempSync(join(tmpdir(), "ileap-demo-import-"));
-  });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("imports with the documented demo admin client; the data clients have no admin role", async () => {
-    const tad = demoTad()
-      .slice(0, 3)
-      .map((t, i) => ({ ...t, activityId: `demo-admin-import-${i}` }));
-    const path = join(dir, "tad.ndjson");
-    writeFileSync(path, `${tad.map((t) => JSON.stringify(t)).join("\n")}\n`);
-    const args = ["import", path, "--kind", "tad", "--url", server.baseUrl, "--client-id"];
-    const res = await run([...args, "demo_admin"], { ILEAP_CLIENT_SECRET: "ileap-admin" });
-    assert.equal(res.code, 0, res.stderr);
-    assert.match(res.stdout, /Imported 3 records .*3 accepted; 0 rejected/);
-    const token = await getToken(server.baseUrl, "hello", "pathfinder");
-    const list = await send(`${server.baseUrl}/2/ileap/tad?limit=1000`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const ids = (list.json as { data: { activityId: string }[] }).data.map((t) => t.activityId);
-    assert.ok(ids.includes("demo-admin-import-2"), ids.join(", "));
-    const refused = await run([...args, "hello"], { ILEAP_CLIENT_SECRET: "pathfinder" });
-    assert.equal(refused.code, 3, refused.stderr);
   });
 });
