@@ -27,3 +27,12 @@ function copyAssets(dir) {
   }
 }
 copyAssets("");
+
+// Swagger UI for the API reference page (/docs), from the swagger-ui-dist development dependency:
+// only the files the page loads, with the package's licence and notice (Apache-2.0). Bundled so
+// that installing ileap-ts pulls in neither swagger-ui-dist nor its telemetry postinstall.
+const swaggerUi = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+const docsAssets = join(dist, "http", "routes", "docs-assets");
+mkdirSync(docsAssets, { recursive: true });
+for (const name of ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"])
+  cpSync(join(swaggerUi, name), join(docsAssets, name));

@@ -32,6 +32,14 @@ assert.ok(tad >= 5, `walked ${tad} TAD records`);
 const rail = [];
 for await (const t of api.listTad({ filters: { mode: "Rail" } })) rail.push(t);
 assert.ok(rail.length > 0 && rail.length < tad, "TAD filter narrows the listing");
+// The API reference page and its Swagger UI bundle come from the package itself.
+const page = await fetch(`${baseUrl}/docs`);
+assert.equal(page.status, 200);
+assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+await page.arrayBuffer();
+const bundle = await fetch(`${baseUrl}/docs/assets/swagger-ui-bundle.js`);
+assert.equal(bundle.status, 200, "the packed package serves Swagger UI");
+assert.ok((await bundle.text()).includes("SwaggerUIBundle"));
 console.log(
   `consumer: node imported ileap-ts and ileap-ts/client; walked ${ids.length} footprints, ${tad} TAD`,
 );

@@ -1,12 +1,13 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 
 /**
- * `GET /docs`: the API reference page (Swagger UI from the `swagger-ui-dist` npm package, served by
- * this host: no CDN) rendering `/openapi.json`; `GET /` redirects there. The page runs under a
+ * `GET /docs`: the API reference page (Swagger UI from the `swagger-ui-dist` npm package, bundled
+ * into the built package and served by this host: no CDN) rendering `/openapi.json`; `GET /` redirects there. The page runs under a
  * strict Content-Security-Policy: only this origin's scripts, styles and requests, no inline code.
  */
 
@@ -64,17 +65,28 @@ const ASSETS: Readonly<Record<string, string>> = {
   "init.js": "text/javascript; charset=utf-8",
 };
 
-let distDir: string | undefined;
+let assetDir: string | undefined;
 const loaded = new Map<string, Uint8Array>();
 
-/** An asset's bytes, read once from the installed `swagger-ui-dist` package (or the init script). */
+/**
+ * Where Swagger UI's files are: `docs-assets/` next to this module in the built package (copied
+ * from `swagger-ui-dist` by `npm run build`, with its licence), else — running from the sources —
+ * the `swagger-ui-dist` development dependency.
+ */
+function swaggerUiDir(): string {
+  const bundled = fileURLToPath(new URL("./docs-assets/", import.meta.url));
+  if (existsSync(join(bundled, "swagger-ui-bundle.js"))) return bundled;
+  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+}
+
+/** An asset's bytes, read once (or the init script). */
 function asset(name: string): Uint8Array {
   let bytes = loaded.get(name);
   if (!bytes) {
     if (name === "init.js") bytes = new TextEncoder().encode(INIT_SCRIPT);
     else {
-      distDir ??= dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-      bytes = new Uint8Array(readFileSync(join(distDir, name)));
+      assetDir ??= swaggerUiDir();
+      bytes = new Uint8Array(readFileSync(join(assetDir, name)));
     }
     loaded.set(name, bytes);
   }
