@@ -43,13 +43,13 @@ mkdir -p "$OUT"
 
 # An admin client besides the demo clients, so that the admin API is exercised too.
 ADMIN_SECRET="$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')"
-ADMIN_HASH="$(printf '%s' "$ADMIN_SECRET" | node bin/ileap.js hash-secret)"
+ADMIN_HASH="$(printf '%s' "$ADMIN_SECRET" | node scripts/ileap-dev.js hash-secret)"
 printf '{"auth": {"clients": [{"id": "schemathesis-admin", "secretHash": "%s", "grants": ["*"], "roles": ["admin"]}]}}\n' \
   "$ADMIN_HASH" >"$DATA_DIR/ileap.json"
 
 ILEAP_LOG_LEVEL=warn ILEAP_TOKEN_RATE_PER_CLIENT=0 ILEAP_TOKEN_RATE_PER_ADDRESS=0 \
   ILEAP_COMPANY_NAME="Schemathesis GmbH" ILEAP_COMPANY_IDS="urn:company:schemathesis" \
-  node bin/ileap.js serve --demo --config "$DATA_DIR/ileap.json" --host 127.0.0.1 --port "$PORT" \
+  node scripts/ileap-dev.js serve --demo --config "$DATA_DIR/ileap.json" --host 127.0.0.1 --port "$PORT" \
   --data-dir "$DATA_DIR" >"$LOG" 2>&1 &
 SERVER_PID=$!
 cleanup() {

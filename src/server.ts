@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Hono } from "hono";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { createClerkAuthProvider } from "./auth/clerk/clerk-provider.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
@@ -21,6 +21,7 @@ import type { AppEnv } from "./http/env.ts";
 import { PageTokens } from "./http/page-token.ts";
 import { ResponseCache } from "./http/response-cache.ts";
 import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
+import { createLogger } from "./logging.ts";
 import type { CompanyInfo } from "./model/ileap-mapping.ts";
 import { PostgresStore } from "./store/postgres/postgres-store.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
@@ -86,7 +87,7 @@ async function demoClientConfigs(): Promise<ClientConfig[]> {
       id: c.id,
       secretHash: await hashSecret(c.secret),
       grants: c.grants,
-      roles: [],
+      roles: c.roles ?? [],
     })),
   );
 }
@@ -232,7 +233,7 @@ export async function createIleapServer(
   overrides: ServerOverrides = {},
 ): Promise<IleapServer> {
   checkHostTrust(config);
-  const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: "ileap-ts" } });
+  const logger = overrides.logger ?? (await createLogger(config));
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = overrides.store ?? (await openStore(config, dataDir));

@@ -13,6 +13,7 @@ import {
 } from "../client/errors.ts";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.ts";
 import type { Terminal } from "./output.ts";
+import { certificateProblem } from "./tls.ts";
 
 /** What to print for an error and how to exit. */
 export interface ErrorReport {
@@ -62,6 +63,14 @@ export function classifyError(err: unknown, loginHint = "ileap auth login"): Err
     return { exitCode: EXIT.failure, message };
   }
   if (err instanceof IleapNetworkError || err instanceof IleapResponseError) {
+    const certificate = certificateProblem(err);
+    if (certificate !== undefined) {
+      return {
+        exitCode: EXIT.network,
+        message: `the host's TLS certificate is not trusted (${certificate}): ${err.message}`,
+        hint: "pass --ca FILE with its CA certificate (PEM), or --insecure for a test host; ileap auth login remembers either in the profile",
+      };
+    }
     return { exitCode: EXIT.network, message: err.message };
   }
   if (err instanceof IleapError) return { exitCode: EXIT.failure, message: err.message };

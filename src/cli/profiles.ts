@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { AccessToken, TokenCache } from "../client/token.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
+import type { ProfileTls } from "./tls.ts";
 
 /** Name of the profile used when none is given. */
 export const DEFAULT_PROFILE = "default";
@@ -25,6 +26,8 @@ export interface Profile {
   readonly clientSecret?: string;
   /** The last access token. */
   readonly token?: AccessToken;
+  /** TLS trust for this host (`auth login --ca/--insecure`). Default: the system's CAs. */
+  readonly tls?: ProfileTls;
 }
 
 /** The profiles file. */

@@ -1,6 +1,7 @@
 import { DEMO_CLIENTS } from "../config/demo-clients.ts";
 import { ConfigError, checkHostTrust, loadConfig } from "../config/load.ts";
 import { createIleapServer } from "../server.ts";
+import { CliError, EXIT } from "./exit-codes.ts";
 
 /** Flags of `ileap serve`. */
 export interface ServeFlags {
@@ -45,7 +46,13 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
     throw e;
   }
   const host = await createIleapServer(config);
-  const running = await host.listen();
+  let running: Awaited<ReturnType<typeof host.listen>>;
+  try {
+    running = await host.listen();
+  } catch (err) {
+    await host.close();
+    throw listenError(err, config.host, config.port);
+  }
   const base = `${config.publicUrl ?? `${running.url}${config.pathPrefix}`}`;
   host.logger.info(
     {
@@ -84,4 +91,31 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+/** A listen failure as the operator needs it: which address and port, and what to do. */
+export function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") {
+    return new CliError(
+      `port ${port} is already in use on ${host}`,
+      EXIT.usage,
+      "stop the other process, or choose another port with --port or PORT",
+    );
+  }
+  if (code === "EACCES") {
+    return new CliError(
+      `not allowed to listen on port ${port} (${host})`,
+      EXIT.usage,
+      "ports below 1024 need privileges: use a higher port behind a reverse proxy",
+    );
+  }
+  if (code === "EADDRNOTAVAIL") {
+    return new CliError(
+      `address ${host} is not available on this machine`,
+      EXIT.usage,
+      "check --host / ILEAP_HOST",
+    );
+  }
+  return err;
 }

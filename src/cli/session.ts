@@ -8,6 +8,7 @@ import { IleapClient, type PactMajor } from "../client/client.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 import { getProfile, loadProfiles, profileTokenCache, selectedProfileName } from "./profiles.ts";
 import { CLIENT_SECRET_ENV } from "./secrets.ts";
+import { tlsFetch } from "./tls.ts";
 
 /** Flags shared by the commands that talk to a host. */
 export interface HostFlags {
@@ -108,6 +109,7 @@ export function openSession<P extends PactMajor = 2>(
       clientId: profile.clientId,
       clientSecret: profile.clientSecret ?? env[CLIENT_SECRET_ENV] ?? "",
       tokenCache: profileTokenCache(name, env, warn),
+      ...(profile.tls ? { fetch: tlsFetch(profile.tls) } : {}),
       ...clientTuning(env),
     }),
     profile: name,

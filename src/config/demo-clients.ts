@@ -5,6 +5,8 @@ export interface DemoClient {
   readonly id: string;
   readonly secret: string;
   readonly grants: readonly (DataKind | "*")[];
+  /** Roles (`admin`: the admin API, e.g. `ileap import --url` against `npm start`). Default none. */
+  readonly roles?: readonly string[];
   readonly description: string;
 }
 
@@ -22,5 +24,12 @@ export const DEMO_CLIENTS: readonly DemoClient[] = [
     secret: "ileap",
     grants: ["toc", "hoc", "tad"],
     description: "TOCs, HOCs and TAD",
+  },
+  {
+    id: "demo_admin",
+    secret: "ileap-admin",
+    grants: ["*"],
+    roles: ["admin"],
+    description: "everything, and the admin API (imports)",
   },
 ];

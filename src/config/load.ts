@@ -106,6 +106,12 @@ const SETTINGS: readonly Setting[] = [
     default: "info",
   },
   {
+    path: ["logFormat"],
+    env: ["ILEAP_LOG_FORMAT"],
+    kind: { type: "enum", values: ["auto", "json", "pretty"] },
+    default: "auto",
+  },
+  {
     path: ["auth", "provider"],
     env: ["ILEAP_AUTH"],
     kind: { type: "enum", values: ["builtin", "clerk"] },

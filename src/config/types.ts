@@ -73,6 +73,11 @@ export interface IleapConfig {
   readonly demo: boolean;
   /** Log level (pino). Default `info`. Env `ILEAP_LOG_LEVEL`. */
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /**
+   * Log format: `json` (one pino JSON object a line), `pretty` (human-readable, pino-pretty) or
+   * `auto` (pretty when stdout is a terminal, JSON otherwise). Default `auto`. Env `ILEAP_LOG_FORMAT`.
+   */
+  readonly logFormat: "auto" | "json" | "pretty";
   readonly auth: {
     /** `builtin` (our OAuth2 issuer) or `clerk` (sign-in through Clerk's Frontend API). Default `builtin`. Env `ILEAP_AUTH`. */
     readonly provider: "builtin" | "clerk";

@@ -15,6 +15,7 @@ import {
 } from "./responses.ts";
 import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { footprintRoutes } from "./routes/footprints.ts";
 import { footprintV3Routes } from "./routes/footprints-v3.ts";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   api.route("/", tadRoutes(deps));
   api.route("/", adminRoutes(deps));
   api.route("/", openApiRoutes());
+  api.route("/", docsRoutes(options.pathPrefix));
   app.route(options.pathPrefix || "/", api);
 
   app.notFound((c) =>

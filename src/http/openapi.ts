@@ -503,7 +503,9 @@ function response(description: string, schema?: Schema, headers: Record<string, 
   };
 }
 
-const RETRY_AFTER = { "Retry-After": { ...headerRef("RetryAfter"), required: true } as JsonValue };
+// OpenAPI 3.1: a Reference Object takes no siblings but `summary`/`description`, so `required`
+// lives in the referenced header components (RetryAfter, NoStore), never beside a `$ref`.
+const RETRY_AFTER = { "Retry-After": headerRef("RetryAfter") };
 
 /** Answers every route may give: URL too long, unexpected failure. */
 const ANY_ROUTE = {
@@ -800,7 +802,7 @@ const document: OpenApiDocument = {
         },
         responses: {
           "200": response("Access token.", ref("TokenResponse"), {
-            "Cache-Control": { ...headerRef("NoStore"), required: true } as JsonValue,
+            "Cache-Control": headerRef("NoStore"),
           }),
           "400": response(
             "Wrong client id or secret (invalid_client), missing or unsupported grant_type (unsupported_grant_type), missing or garbled Basic credentials, wrong content type, unparsable body or a repeated parameter (invalid_request).",
@@ -1031,10 +1033,12 @@ const document: OpenApiDocument = {
       NoSniff: { description: "Always `nosniff`.", schema: { type: "string", const: "nosniff" } },
       NoStore: {
         description: "Token responses are never cached.",
+        required: true,
         schema: { type: "string", const: "no-store" },
       },
       RetryAfter: {
         description: "Seconds to wait before retrying.",
+        required: true,
         schema: { type: "string", pattern: "^\\d+$" },
       },
       NextLink: {

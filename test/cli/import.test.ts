@@ -13,7 +13,7 @@ import { demoTad } from "../../src/testing/demo-data.ts";
 import { type AdminServer, CLIENTS, fixtures, startAdminServer, TEST_COMPANY } from "../helpers/admin.ts";
 import { getToken, send } from "../helpers/http.ts";
 
-const ENTRY = new URL("../../bin/ileap.js", import.meta.url).pathname;
+const ENTRY = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 
 interface Run {
   readonly code: number | null;
@@ -22,7 +22,7 @@ interface Run {
 }
 
 function run(args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { getToken, getWithToken, send } from "../helpers/http.ts";
 
-const BIN = new URL("../../bin/ileap.js", import.meta.url).pathname;
+const BIN = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 
 function start(
   args: string[],

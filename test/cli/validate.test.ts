@@ -103,6 +103,10 @@ describe("ileap validate", () => {
     const missing = await runCli(["validate", join(dir, "nope.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file/);
+    const directory = await runCli(["validate", dir]);
+    assert.equal(directory.code, 2);
+    assert.match(directory.stderr, /is a directory: validate takes files/);
+    assert.match(directory.stderr, /hint: name the files, e\.g\. ileap validate .*\/\*\.json/);
     const badType = await runCli(["validate", "--type", "pdf", "x.json"]);
     assert.equal(badType.code, 2);
     const empty = await runCli(["validate", file("empty.json", "  ")]);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const BIN = new URL("../../bin/ileap.js", import.meta.url).pathname;
+const BIN = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 
 /** Result of one CLI run. */
 export interface CliResult {

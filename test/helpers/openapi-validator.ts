@@ -119,11 +119,11 @@ export class OpenApiValidator {
     for (const [name, spec] of Object.entries((response.headers as Json | undefined) ?? {})) {
       const header = spec as Json;
       const value = x.headers[name.toLowerCase()];
+      const resolved = this.#resolve(header);
       if (value === undefined) {
-        if (header.required === true) problems.push(`${where}: required header ${name} missing`);
+        if (resolved.required === true) problems.push(`${where}: required header ${name} missing`);
         continue;
       }
-      const resolved = this.#resolve(header);
       const schemaRef =
         typeof header.$ref === "string"
           ? `${(header.$ref as string).replace(/^#\//, "")}/schema`

@@ -12,7 +12,10 @@ import {
   tadPathsFor,
 } from "../../src/protocol/tad-filter.ts";
 
-const TAD_SCHEMA = "/work/shared/reference/ileap/schemas/tad.json";
+import { shippedPath } from "../model/helpers.ts";
+
+/** The official iLEAP TAD schema, as shipped (byte-identical: see test/model/validate.test.ts). */
+const TAD_SCHEMA = shippedPath("tad.json");
 const RESERVED: ReadonlySet<string> = new Set(["limit", "page"]);
 
 type Schema = {

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { demoTad } from "../../src/testing/demo-data.ts";
 
-const BIN = new URL("../../bin/ileap.js", import.meta.url).pathname;
+const BIN = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 const BATCH = 200;
 
 describe("SIGKILL during an import", () => {

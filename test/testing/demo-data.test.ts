@@ -116,12 +116,12 @@ describe("demo footprints: coverage", () => {
 describe("demo footprints: validity", () => {
   it("validates against the official PACT schema and the official iLEAP schemas (as published)", () => {
     const ajv = referenceAjv();
-    const pact = compileReference(ajv, "pact/v2/data-model-schema.json");
-    const wrapperSf = compileReference(ajv, "ileap/schemas/pcf-shipment-footprint.json");
+    const pact = compileReference(ajv, "data-model-schema.json");
+    const wrapperSf = compileReference(ajv, "pcf-shipment-footprint.json");
     const data = {
-      "shipment-footprint": compileReference(ajv, "ileap/schemas/shipment-footprint.json"),
-      toc: compileReference(ajv, "ileap/schemas/toc.json"),
-      hoc: compileReference(ajv, "ileap/schemas/hoc.json"),
+      "shipment-footprint": compileReference(ajv, "shipment-footprint.json"),
+      toc: compileReference(ajv, "toc.json"),
+      hoc: compileReference(ajv, "hoc.json"),
     } as const;
     for (const { document, kind } of footprints) {
       assert.ok(pact(document), `${document.id}: ${JSON.stringify(pact.errors)}`);
@@ -134,8 +134,8 @@ describe("demo footprints: validity", () => {
 
   it("the published pcf-toc/pcf-hoc wrappers do not compile as-is (dangling Toc/Hoc refs)", () => {
     const ajv = referenceAjv();
-    assert.throws(() => compileReference(ajv, "ileap/schemas/pcf-toc.json"), /Toc/);
-    assert.throws(() => compileReference(ajv, "ileap/schemas/pcf-hoc.json"), /Hoc/);
+    assert.throws(() => compileReference(ajv, "pcf-toc.json"), /Toc/);
+    assert.throws(() => compileReference(ajv, "pcf-hoc.json"), /Hoc/);
   });
 
   it("passes our validators and every iLEAP/PACT rule, one by one and as a set", () => {
@@ -219,7 +219,7 @@ describe("demo TAD", () => {
   });
 
   it("validates against the official tad.json and passes the TAD rules", () => {
-    const tad = compileReference(referenceAjv(), "ileap/schemas/tad.json");
+    const tad = compileReference(referenceAjv(), "tad.json");
     for (const t of tads) {
       assert.ok(tad(t), `${t.activityId}: ${JSON.stringify(tad.errors)}`);
       assert.deepEqual(checkTad(t), [], t.activityId);

@@ -23,6 +23,7 @@ import {
 } from "../profiles.ts";
 import { resolveSecret } from "../secrets.ts";
 import { clientTuning, openSession } from "../session.ts";
+import { tlsFetch, tlsFromFlags } from "../tls.ts";
 
 interface LoginFlags {
   readonly baseUrl: string;
@@ -33,6 +34,8 @@ interface LoginFlags {
   readonly storeSecret: boolean;
   readonly default?: boolean;
   readonly json?: boolean;
+  readonly ca?: string;
+  readonly insecure?: boolean;
 }
 
 interface LogoutFlags {
@@ -117,6 +120,8 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
     .option("--profile <name>", `profile name (env ILEAP_PROFILE; default "${DEFAULT_PROFILE}")`)
     .option("--no-store-secret", "keep only the access token: log in again when it expires")
     .option("--default", "make this profile the default")
+    .option("--ca <file>", "extra trusted CA certificate(s), PEM, for an https host (kept in the profile)")
+    .option("--insecure", "do not verify the host's TLS certificate (test hosts only; kept in the profile)")
     .option("--json", "print the result as JSON")
     .addHelpText(
       "after",
@@ -135,12 +140,15 @@ Examples:
         flags.authBaseUrl === undefined ? undefined : checkUrl("--auth-base-url", flags.authBaseUrl);
       loadProfiles(ctx.env, ctx.warn); // fails early on a broken file, fixes its mode
       const name = checkProfileName(flags.profile ?? ctx.env.ILEAP_PROFILE ?? DEFAULT_PROFILE);
+      const tls = tlsFromFlags(flags);
+      if (tls?.insecure) ctx.warn("--insecure: the host's certificate is not verified (kept in the profile)");
       const { secret } = await resolveSecret(flags, ctx.env, `Client secret for ${flags.clientId}: `);
       const client = new IleapClient({
         baseUrl,
         ...(authBaseUrl ? { authBaseUrl } : {}),
         clientId: flags.clientId,
         clientSecret: secret,
+        ...(tls ? { fetch: tlsFetch(tls) } : {}),
         ...clientTuning(ctx.env),
       });
       let token: AccessToken;
@@ -157,6 +165,7 @@ Examples:
         clientId: flags.clientId,
         ...(flags.storeSecret ? { clientSecret: secret } : {}),
         token,
+        ...(tls ? { tls } : {}),
       };
       // Re-read: the file may have changed while the user typed the secret.
       let file = withProfile(loadProfiles(ctx.env), name, profile);

@@ -13,6 +13,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { formatJson, type Terminal } from "../output.ts";
 import { getProfile, loadProfiles, selectedProfileName } from "../profiles.ts";
 import { resolveSecret } from "../secrets.ts";
+import type { ProfileTls } from "../tls.ts";
 
 /** Default of `--max-wait`: how long the suite may wait for a fresh token to expire. */
 export const DEFAULT_MAX_WAIT_SECONDS = 120;
@@ -46,6 +47,7 @@ interface ConformanceFlags {
   readonly callbackClientId?: string;
   readonly callbackTimeout?: string;
   readonly printPeer?: boolean;
+  readonly self?: boolean;
 }
 
 function port(flag: string, value: string): number {
@@ -156,6 +158,10 @@ export function registerConformanceCommand(program: Command, ctx: CliContext): v
     .option("--cases <ids>", "comma-separated case ids to run (default: all)")
     .option("--timeout <ms>", "timeout of each request in milliseconds (default 10000)")
     .option("--json", "print the report as JSON")
+    .option(
+      "--self",
+      "check this package: start a throw-away demo host over HTTPS (self-signed, 2-second tokens) and run the whole suite against it",
+    )
     .addHelpText(
       "after",
       `
@@ -179,7 +185,8 @@ Examples:
   $ ILEAP_CLIENT_SECRET=… ileap conformance https://localhost:8443 --client-id hello --ca cert.pem --expired-token --json
   $ ileap conformance --profile staging --cases pact-tc01,ileap-tc004
   $ ileap conformance --print-peer --callback-port 18500 >> ileap.yaml   # then (re)start the host
-  $ ileap conformance https://localhost:8443 --version 3.0 --callback-port 18500 --client-id hello --ca cert.pem`,
+  $ ileap conformance https://localhost:8443 --version 3.0 --callback-port 18500 --client-id hello --ca cert.pem
+  $ ileap conformance --self            # this package against itself (npm run selfcheck)`,
     )
     .action(async (baseArg: string | undefined, flags: ConformanceFlags) => {
       const { term } = ctx;
@@ -199,6 +206,10 @@ Examples:
         return;
       }
       const CASE_IDS = caseIdsFor(version);
+      if (flags.self) {
+        await runSelfCheck(baseArg, flags, ctx, CASE_IDS, version);
+        return;
+      }
       let baseUrl = baseArg;
       let expired = flags.expiredToken;
       // `--expired-token URL …`: the optional value swallowed the base URL.
@@ -209,6 +220,7 @@ Examples:
       let clientId = flags.clientId;
       let authBaseUrl = flags.authBaseUrl;
       let secret: string | undefined;
+      let profileTls: ProfileTls | undefined;
       if (baseUrl === undefined || flags.profile !== undefined) {
         const file = loadProfiles(ctx.env, ctx.warn);
         const name = selectedProfileName(flags.profile, file, ctx.env);
@@ -224,6 +236,7 @@ Examples:
         }
         baseUrl ??= profile.baseUrl;
         clientId ??= profile.clientId;
+        profileTls = profile.tls;
         authBaseUrl ??= profile.authBaseUrl;
         if (flags.clientId === undefined || flags.clientId === profile.clientId)
           secret = profile.clientSecret;
@@ -257,6 +270,9 @@ Examples:
           throw new CliError(`cannot read --ca ${flags.ca}: ${(err as Error).message}`, EXIT.usage);
         }
       }
+      // The profile's TLS trust (auth login --ca/--insecure) unless flags say otherwise.
+      const insecure = flags.insecure ?? (flags.ca === undefined && profileTls?.insecure === true);
+      if (flags.ca === undefined && !flags.insecure) ca = profileTls?.ca;
       const options: ConformanceOptions = {
         baseUrl,
         version,
@@ -275,8 +291,8 @@ Examples:
         clientId,
         clientSecret: secret,
         ...(authBaseUrl !== undefined ? { authBaseUrl } : {}),
-        ...(ca !== undefined || flags.insecure
-          ? { tls: { ...(ca ? { ca } : {}), ...(flags.insecure ? { rejectUnauthorized: false } : {}) } }
+        ...(ca !== undefined || insecure
+          ? { tls: { ...(ca ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) } }
           : {}),
         ...(typeof expired === "string" ? { expiredToken: expired } : {}),
         ...(expired === true
@@ -335,4 +351,60 @@ Examples:
       }
       if (!report.passed) process.exitCode = EXIT.failure;
     });
+}
+
+/** `--self`: the suite against a throw-away demo host of this package (no host flags apply). */
+async function runSelfCheck(
+  baseArg: string | undefined,
+  flags: ConformanceFlags,
+  ctx: CliContext,
+  caseIds: readonly string[],
+  version: ConformanceOptions["version"],
+): Promise<void> {
+  const { term } = ctx;
+  const hostFlags = [
+    "clientId",
+    "clientSecret",
+    "clientSecretStdin",
+    "authBaseUrl",
+    "profile",
+    "ca",
+  ] as const;
+  const given = hostFlags.filter((f) => flags[f] !== undefined);
+  if (baseArg !== undefined || given.length > 0 || flags.insecure || flags.httpBaseUrl !== undefined) {
+    throw new CliError(
+      "--self checks a throw-away host of its own: give no base URL, credentials, profile or TLS flags",
+      EXIT.usage,
+    );
+  }
+  const cases = flags.cases
+    ?.split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const unknown = cases?.filter((c) => !caseIds.includes(c));
+  if (unknown && unknown.length > 0) {
+    throw new CliError(
+      `unknown case id(s): ${unknown.join(", ")}`,
+      EXIT.usage,
+      `cases: ${caseIds.join(", ")}`,
+    );
+  }
+  const { formatReport } = await import("../../conformance/index.ts");
+  const { selfCheck, SELF_CHECK_TOKEN_TTL_SECONDS } = await import("../../conformance/self-check.ts");
+  if (!flags.json) {
+    term.stderr.write(
+      `${term.err.dim(`starting a throw-away demo host over HTTPS (self-signed certificate, ${SELF_CHECK_TOKEN_TTL_SECONDS}-second tokens) and running the suite against it…`)}\n`,
+    );
+  }
+  const { baseUrl, report } = await selfCheck({
+    ...(version !== undefined ? { version } : {}),
+    ...(cases !== undefined ? { cases } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: positiveInt("--timeout", flags.timeout) } : {}),
+  });
+  if (flags.json) term.stdout.write(formatJson({ ...report, selfCheck: true }, term.stdout));
+  else
+    term.stdout.write(
+      `self-check of this package at ${baseUrl}\n${colourReport(formatReport(report), term)}\n`,
+    );
+  if (!report.passed) process.exitCode = EXIT.failure;
 }

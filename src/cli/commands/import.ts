@@ -503,8 +503,10 @@ export async function runImport(
     const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Number.POSITIVE_INFINITY;
     const width = 24;
     const filled = Math.round(fraction * width);
+    // Records first (read, then what became of them); the bar and ETA follow the bytes read.
+    const outcome = flags.dryRun ? `${number(totals.accepted)} valid` : `${number(totals.written)} written`;
     progress.update(
-      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${number(totals.records)} records  ${number(Math.round(rate))} rec/s  ETA ${duration(eta)}${totals.rejected > 0 ? `  ${number(totals.rejected)} rejected` : ""}`,
+      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${number(totals.records)} records: ${outcome}, ${number(totals.rejected)} rejected  ${number(Math.round(rate))} rec/s  ETA ${duration(eta)}`,
     );
   };
 

@@ -170,6 +170,13 @@ function readInput(file: string): Promise<string> {
     return Promise.resolve(readFileSync(file, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") {
+      throw new CliError(
+        `${file} is a directory: validate takes files (JSON, NDJSON) or - for stdin`,
+        EXIT.usage,
+        `name the files, e.g. ileap validate ${file.replace(/\/+$/, "")}/*.json`,
+      );
+    }
     throw new CliError(
       `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`,
       EXIT.usage,
