@@ -4,10 +4,12 @@ import { deprecate, ingest, UnsupportedStoreError } from "../../ingest/ingest.ts
 import { parseRecords, type RecordFormat, RecordSyntaxError } from "../../ingest/read.ts";
 import { INGEST_KINDS, type IngestKind, type IngestReport } from "../../ingest/types.ts";
 import { pactError } from "../../protocol/errors.ts";
+import { parseBoundedJson } from "../../protocol/json-depth.ts";
 import { DeprecatedFootprintError, type Visibility } from "../../store/store.ts";
 import type { AppDependencies, AppEnv, HttpOptions } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import type { BodyLimitOverride } from "../middleware/limits.ts";
+import { onlyQueryParams } from "../query-params.ts";
 import { jsonErrorResponse, pactErrorResponse } from "../responses.ts";
 
 /** Path of the admin API, below the configured prefix. */
@@ -71,12 +73,9 @@ function parseVisibleTo(
 
 /** A visibility body `{"clientIds"?: [...], "organizationIds"?: [...]}` (`{}` = unrestricted). */
 function parseVisibilityBody(text: string): { ok: true; value: Visibility } | { ok: false; message: string } {
-  let body: unknown;
-  try {
-    body = JSON.parse(text || "null");
-  } catch (e) {
-    return { ok: false, message: `the body is not valid JSON: ${(e as Error).message}` };
-  }
+  const parsed = parseBoundedJson(text || "null");
+  if (!parsed.ok) return { ok: false, message: `the body is ${parsed.message}` };
+  const body = parsed.value;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     return {
       ok: false,
@@ -149,79 +148,98 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
   ] as const;
 
   for (const kind of INGEST_KINDS) {
-    app.post(`${ADMIN_PATH}/${kind}`, ...guard, (c) => ingestRoute(c, deps, kind));
+    const params = onlyQueryParams({
+      route: `POST ${ADMIN_PATH}/${kind}`,
+      names: ["mode", "dryRun", "visibleTo"],
+    });
+    app.post(`${ADMIN_PATH}/${kind}`, ...guard, params, (c) => ingestRoute(c, deps, kind));
   }
 
-  app.post(`${ADMIN_PATH}/footprints/:id/deprecate`, ...guard, async (c) => {
-    const id = c.req.param("id");
-    const text = await c.req.text();
-    let statusComment: string | undefined;
-    if (text.trim() !== "") {
-      let body: unknown;
+  app.post(
+    `${ADMIN_PATH}/footprints/:id/deprecate`,
+    ...guard,
+    onlyQueryParams({ route: `POST ${ADMIN_PATH}/footprints/{id}/deprecate`, names: [] }),
+    async (c) => {
+      const id = c.req.param("id");
+      const text = await c.req.text();
+      let statusComment: string | undefined;
+      if (text.trim() !== "") {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch (e) {
+          return pactErrorResponse(
+            c,
+            pactError("BadRequest", `the body is not valid JSON: ${(e as Error).message}`),
+          );
+        }
+        const comment = (body as { statusComment?: unknown } | null)?.statusComment;
+        if (
+          body === null ||
+          typeof body !== "object" ||
+          Array.isArray(body) ||
+          Object.keys(body).some((k) => k !== "statusComment") ||
+          (comment !== undefined && typeof comment !== "string")
+        ) {
+          return pactErrorResponse(
+            c,
+            pactError("BadRequest", 'expected an empty body or {"statusComment": "…"}'),
+          );
+        }
+        statusComment = comment as string | undefined;
+      }
       try {
-        body = JSON.parse(text);
+        const doc = await deprecate(deps.store, id, statusComment === undefined ? {} : { statusComment });
+        if (doc === undefined) return noSuchFootprint(c, id);
+        await deps.events?.footprintsChanged([id]);
+        return c.body(`{"data":${doc}}`, 200, { "content-type": "application/json" });
       } catch (e) {
-        return pactErrorResponse(
+        if (e instanceof DeprecatedFootprintError) return jsonErrorResponse(c, 409, "Conflict", e.message);
+        if (e instanceof UnsupportedStoreError)
+          return pactErrorResponse(c, pactError("NotImplemented", e.message));
+        throw e;
+      }
+    },
+  );
+
+  app.put(
+    `${ADMIN_PATH}/footprints/:id/visibility`,
+    ...guard,
+    onlyQueryParams({ route: `PUT ${ADMIN_PATH}/footprints/{id}/visibility`, names: [] }),
+    async (c) => {
+      const id = c.req.param("id");
+      const visibility = parseVisibilityBody(await c.req.text());
+      if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
+      if (!deps.store.setFootprintVisibility) {
+        return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
+      }
+      if (!(await deps.store.setFootprintVisibility(id, visibility.value))) return noSuchFootprint(c, id);
+      return json(c, 200, { id, visibility: visibility.value });
+    },
+  );
+
+  app.put(
+    `${ADMIN_PATH}/tad/:activityId/visibility`,
+    ...guard,
+    onlyQueryParams({ route: `PUT ${ADMIN_PATH}/tad/{activityId}/visibility`, names: [] }),
+    async (c) => {
+      const activityId = c.req.param("activityId");
+      const visibility = parseVisibilityBody(await c.req.text());
+      if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
+      if (!deps.store.setTadVisibility) {
+        return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
+      }
+      if (!(await deps.store.setTadVisibility(activityId, visibility.value))) {
+        return jsonErrorResponse(
           c,
-          pactError("BadRequest", `the body is not valid JSON: ${(e as Error).message}`),
+          404,
+          "NotFound",
+          `No TAD record with activityId ${JSON.stringify(activityId.slice(0, 200))}`,
         );
       }
-      const comment = (body as { statusComment?: unknown } | null)?.statusComment;
-      if (
-        body === null ||
-        typeof body !== "object" ||
-        Array.isArray(body) ||
-        Object.keys(body).some((k) => k !== "statusComment") ||
-        (comment !== undefined && typeof comment !== "string")
-      ) {
-        return pactErrorResponse(
-          c,
-          pactError("BadRequest", 'expected an empty body or {"statusComment": "…"}'),
-        );
-      }
-      statusComment = comment as string | undefined;
-    }
-    try {
-      const doc = await deprecate(deps.store, id, statusComment === undefined ? {} : { statusComment });
-      if (doc === undefined) return noSuchFootprint(c, id);
-      await deps.events?.footprintsChanged([id]);
-      return c.body(`{"data":${doc}}`, 200, { "content-type": "application/json" });
-    } catch (e) {
-      if (e instanceof DeprecatedFootprintError) return jsonErrorResponse(c, 409, "Conflict", e.message);
-      if (e instanceof UnsupportedStoreError)
-        return pactErrorResponse(c, pactError("NotImplemented", e.message));
-      throw e;
-    }
-  });
-
-  app.put(`${ADMIN_PATH}/footprints/:id/visibility`, ...guard, async (c) => {
-    const id = c.req.param("id");
-    const visibility = parseVisibilityBody(await c.req.text());
-    if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
-    if (!deps.store.setFootprintVisibility) {
-      return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
-    }
-    if (!(await deps.store.setFootprintVisibility(id, visibility.value))) return noSuchFootprint(c, id);
-    return json(c, 200, { id, visibility: visibility.value });
-  });
-
-  app.put(`${ADMIN_PATH}/tad/:activityId/visibility`, ...guard, async (c) => {
-    const activityId = c.req.param("activityId");
-    const visibility = parseVisibilityBody(await c.req.text());
-    if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
-    if (!deps.store.setTadVisibility) {
-      return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
-    }
-    if (!(await deps.store.setTadVisibility(activityId, visibility.value))) {
-      return jsonErrorResponse(
-        c,
-        404,
-        "NotFound",
-        `No TAD record with activityId ${JSON.stringify(activityId.slice(0, 200))}`,
-      );
-    }
-    return json(c, 200, { activityId, visibility: visibility.value });
-  });
+      return json(c, 200, { activityId, visibility: visibility.value });
+    },
+  );
   return app;
 }
 
