@@ -65,6 +65,17 @@ export interface StoredFootprint {
   readonly visibility: Visibility;
 }
 
+/** One version of a footprint id (see {@link Store.footprintVersions}). */
+export interface FootprintVersionRef {
+  readonly id: string;
+  readonly version: number;
+}
+
+/** Map key of a footprint version in {@link Store.footprintVersions}' answer. */
+export function footprintVersionKey(id: string, version: number): string {
+  return `${id}\u0000${version}`;
+}
+
 /** How {@link Store.deprecateFootprint} changes a footprint. */
 export interface Deprecation {
   /** The new version's `updated` (UTC, `Z`); must be later than the stored `created`/`updated`. */
@@ -118,6 +129,13 @@ export interface Store {
    * TOCs and HOCs referenced by ShipmentFootprints.
    */
   latestFootprintsByProductIds?(productIds: readonly string[]): Promise<string[]>;
+  /**
+   * Write side, optional: the canonical JSON of each stored footprint version among `keys` (latest
+   * or not, any visibility), keyed by {@link footprintVersionKey}; absent versions are left out.
+   * Ingestion uses it so that a record identical to a stored *older* version is `unchanged` (a
+   * file holding versions 1 and 2 of a footprint, re-run after a crash that stored version 2).
+   */
+  footprintVersions?(keys: readonly FootprintVersionRef[]): Promise<Map<string, string>>;
   /**
    * Write side, optional: stores a new version of footprint `id` with `status` `Deprecated`,
    * `version` + 1 and `updated`, keeping its visibility. Resolves with the new version's canonical

@@ -26,6 +26,8 @@ import {
   DeprecatedFootprintError,
   type Deprecation,
   type FootprintRecord,
+  type FootprintVersionRef,
+  footprintVersionKey,
   type InboundEvent,
   InvalidPagePositionError,
   type ListFootprintsQuery,
@@ -266,6 +268,20 @@ export class SqliteStore implements Store {
       for (const r of this.#all(latestFootprintsByProductIdsSql(chunk))) seen.add(r.document as string);
     }
     return [...seen];
+  }
+
+  async footprintVersions(keys: readonly FootprintVersionRef[]): Promise<Map<string, string>> {
+    const find = this.#prepare("SELECT document FROM footprints WHERE id = ? AND version = ?").pluck();
+    const out = new Map<string, string>();
+    try {
+      for (const { id, version } of keys) {
+        const document = find.get(id, version) as string | undefined;
+        if (document !== undefined) out.set(footprintVersionKey(id, version), document);
+      }
+    } catch (e) {
+      throw wrap(e);
+    }
+    return out;
   }
 
   async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {
