@@ -11,6 +11,8 @@
  * attacker's throughput and latency.
  *
  *   npx tsx bench/slow-query.ts [--tad 40000] [--seconds 10] [--connections 8] [--response-cache]
+ *     [--query 'mode=Road&temperatureControl=zz{n}']   (the attacker's filter; `{n}` = a new number each time;
+ *                                                      this one matches nothing and has no selective index)
  *     [--env KEY=VALUE …]   (host settings, e.g. --env ILEAP_SQLITE_READERS=0 to read on the main thread)
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -30,6 +32,8 @@ const option = (name: string): string | undefined => {
 const tadCount = Number(option("tad") ?? 40_000);
 const seconds = Number(option("seconds") ?? 10);
 const connections = Number(option("connections") ?? 8);
+/** The attacker's query string; `{n}` becomes a new number each time (no cache hit). */
+const attackQuery = option("query") ?? "country=ZZ{n}";
 const extraEnv = Object.fromEntries(
   args.flatMap((a, i) => (args[i - 1] === "--env" ? [a.split("=", 2) as [string, string]] : [])),
 );
@@ -116,7 +120,7 @@ try {
   let n = 0;
   const until = Date.now() + seconds * 1000;
   const attack = Array.from({ length: connections }, () =>
-    loop(() => `${base}/2/ileap/tad?country=ZZ${n++}`, attacker, until),
+    loop(() => `${base}/2/ileap/tad?${attackQuery.replace("{n}", String(n++))}`, attacker, until),
   );
   const loaded = await loop(victimUrl, victim, until);
   const attackers = await Promise.all(attack);
@@ -132,7 +136,7 @@ try {
   );
   console.log(row("victim /2/footprints, idle", idle.latencies, idle.statuses));
   console.log(row("victim /2/footprints, under attack", loaded.latencies, loaded.statuses));
-  console.log(row("attacker /2/ileap/tad?country=ZZn", attackLatencies, attackStatuses));
+  console.log(row(`attacker ?${attackQuery}`, attackLatencies, attackStatuses));
   const ratio = pct(loaded.latencies, 99) / pct(idle.latencies, 99);
   console.log(
     `victim p99 under attack / idle p99: ${ratio.toFixed(2)} (target ≤ 3) ${ratio <= 3 ? "MET" : "NOT MET"}; attacker ${(attackLatencies.length / seconds).toFixed(0)} req/s`,

@@ -167,7 +167,23 @@ export interface Store {
 
 /** Thrown by a store when its backend cannot be reached (mapped to 503 by the HTTP layer). */
 export class StoreUnavailableError extends Error {
-  override readonly name = "StoreUnavailableError";
+  override readonly name: string = "StoreUnavailableError";
+}
+
+/**
+ * Thrown when a read ran out of its query budget: it waited or ran longer than the time budget, or
+ * its client has too many queries queued (HTTP 503 with `Retry-After` and this message).
+ */
+export class QueryTimeoutError extends StoreUnavailableError {
+  override readonly name = "QueryTimeoutError";
+
+  constructor(
+    message: string,
+    /** The budget that ran out, ms, when known (0: a full queue, or the database's own timeout). */
+    readonly budgetMs: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown when a page position does not decode (forged or from another listing). */

@@ -41,6 +41,7 @@ import {
   VersionConflictError,
   type Visibility,
 } from "../store.ts";
+import { SqliteReaderPool } from "./reader-pool.ts";
 
 /** Options of the embedded SQLite store. */
 export interface SqliteStoreOptions {
@@ -53,6 +54,14 @@ export interface SqliteStoreOptions {
    * indexes outgrow the cache (SQLite's own default is 2 MiB). Default 16384 (16 MiB).
    */
   readonly cacheSizeKiB?: number;
+  /**
+   * Reader connections in worker threads for `getFootprint`, `listFootprints` and `listTad`, so
+   * that a slow query does not stall the event loop. 0 = read on the main connection (always so
+   * for `:memory:`). Default 2.
+   */
+  readonly readers?: number;
+  /** Time a read may run on a reader, ms (then {@link QueryTimeoutError}). Default 5000. */
+  readonly readTimeoutMs?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -64,6 +73,8 @@ export class SqliteStore implements Store {
   #version: Database.Statement | undefined;
   /** Migration versions applied when this store was opened (empty when the file was current). */
   readonly appliedMigrations: readonly number[];
+  /** Reader threads (undefined: reads run on the main connection). */
+  readonly #readers: SqliteReaderPool | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
@@ -74,6 +85,27 @@ export class SqliteStore implements Store {
     this.#db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.#db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384))}`);
     this.appliedMigrations = this.#migrate();
+    const readers = options.readers ?? 2;
+    this.#readers =
+      options.file === ":memory:" || readers <= 0
+        ? undefined
+        : new SqliteReaderPool({
+            file: options.file,
+            size: readers,
+            timeoutMs: options.readTimeoutMs ?? 5000,
+            busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+            cacheSizeKiB: Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384)),
+          });
+  }
+
+  /** A read of the HTTP API: on a reader thread when there are any. */
+  async #read(sql: Sql): Promise<Row[]> {
+    if (!this.#readers) return this.#all(sql);
+    try {
+      return await this.#readers.all(sql);
+    } catch (e) {
+      throw wrap(e);
+    }
   }
 
   #migrate(): number[] {
@@ -117,17 +149,17 @@ export class SqliteStore implements Store {
   }
 
   async getFootprint(id: string, principal: Principal): Promise<string | undefined> {
-    const row = this.#all(getFootprintSql(id, principal))[0];
+    const row = (await this.#read(getFootprintSql(id, principal)))[0];
     return row ? (row.document as string) : undefined;
   }
 
   async listFootprints(query: ListFootprintsQuery): Promise<Page> {
-    return toPage(this.#all(listFootprintsSql(query)), query.limit, (r) => r.id as string);
+    return toPage(await this.#read(listFootprintsSql(query)), query.limit, (r) => r.id as string);
   }
 
   async listTad(query: ListTadQuery): Promise<Page> {
     const sql = listTadSql(query);
-    return sql ? toPage(this.#all(sql), query.limit, (r) => String(r.seq)) : { items: [] };
+    return sql ? toPage(await this.#read(sql), query.limit, (r) => String(r.seq)) : { items: [] };
   }
 
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
@@ -397,12 +429,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#readers?.close();
     if (this.#db.open) this.#db.close();
   }
 }
 
 function wrap(e: unknown): Error {
   if (
+    e instanceof StoreUnavailableError ||
     e instanceof InvalidPagePositionError ||
     e instanceof VersionConflictError ||
     e instanceof UnknownReferenceError
