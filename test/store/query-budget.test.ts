@@ -9,11 +9,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import Database from "better-sqlite3";
 import pino from "pino";
 import type { Principal } from "../../src/auth/principal.ts";
 import { loadConfig } from "../../src/config/load.ts";
+import { parseTadFilter } from "../../src/protocol/tad-filter.ts";
 import { createIleapServer } from "../../src/server.ts";
 import { FairScheduler, withQueryBudget } from "../../src/store/query-budget.ts";
+import { listTadSql } from "../../src/store/sql/queries.ts";
 import { SqliteReaderPool } from "../../src/store/sqlite/reader-pool.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
 import { QueryTimeoutError, StoreUnavailableError } from "../../src/store/store.ts";
@@ -224,5 +227,43 @@ describe("query budget over HTTP", () => {
     assert.notEqual(store.dataVersion(), before);
     assert.equal((await store.listTad({ principal, filter: [], limit: 10 })).items.length, 1);
     await store.close();
+  });
+});
+
+describe("TAD filters read an index range (SQLite query plans)", () => {
+  it("mode, country, city, dates and ids drive the listing from the (path, value, seq) index", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ileap-plan-"));
+    const store = new SqliteStore({ file: join(dir, "p.sqlite"), readers: 0 });
+    const db = new Database(join(dir, "p.sqlite"), { readonly: true });
+    try {
+      const principal: Principal = { subject: "a", clientId: "a", roles: [], grants: new Set(["tad"]) };
+      for (const name of [
+        "mode",
+        "country",
+        "city",
+        "departureAt",
+        "arrivalAt",
+        "activityId",
+        "consignmentIds",
+      ]) {
+        const parsed = parseTadFilter([[name, "x"]], new Set());
+        assert.ok(parsed.ok, name);
+        const sql = listTadSql({ principal, filter: parsed.value, limit: 10 });
+        assert.ok(sql);
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql.text}`).all(...sql.params) as { detail: string }[])
+          .map((r) => r.detail)
+          .join("; ");
+        assert.match(
+          plan,
+          /SEARCH d USING (COVERING )?INDEX tad_values_lookup \(path=\? AND value=\?\)/,
+          `${name}: ${plan}`,
+        );
+        assert.doesNotMatch(plan, /SCAN t\b/, `${name}: ${plan}`);
+      }
+    } finally {
+      db.close();
+      void store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
