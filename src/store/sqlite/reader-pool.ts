@@ -29,6 +29,7 @@ type Row = Record<string, unknown>;
 interface Job {
   readonly id: number;
   readonly sql: Sql;
+  readonly timeoutMs: number;
   readonly resolve: (rows: Row[]) => void;
   readonly reject: (error: Error) => void;
 }
@@ -37,9 +38,9 @@ interface Reader {
   readonly worker: Worker;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
-  /** The thread is running (its start-up does not count against a query's budget). */
+  /** The thread has opened its connection (its start-up does not count against a query's budget). */
   online: boolean;
-  /** Arms the job's timer once the thread is online. */
+  /** Arms the job's timer once the connection is open. */
   whenOnline: (() => void) | undefined;
 }
 
@@ -68,11 +69,11 @@ export class SqliteReaderPool {
     this.#options = { ...options, size: Math.max(1, Math.floor(options.size)) };
   }
 
-  /** Runs a SELECT on a reader; resolves with its rows. */
-  all(sql: Sql): Promise<Row[]> {
+  /** Runs a SELECT on a reader within `timeoutMs` (default: the pool's); resolves with its rows. */
+  all(sql: Sql, timeoutMs = this.#options.timeoutMs): Promise<Row[]> {
     if (this.#closed) return Promise.reject(new ReaderError("the store is closed (not open)", undefined));
     return new Promise<Row[]>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, sql, resolve, reject });
+      this.#queue.push({ id: this.#nextId++, sql, timeoutMs, resolve, reject });
       this.#dispatch();
     });
   }
@@ -96,14 +97,14 @@ export class SqliteReaderPool {
         reader.timer = setTimeout(() => {
           job.reject(
             new QueryTimeoutError(
-              `the query ran longer than its time budget of ${this.#options.timeoutMs} ms`,
-              this.#options.timeoutMs,
+              `the query ran longer than its time budget of ${job.timeoutMs} ms`,
+              job.timeoutMs,
             ),
           );
           reader.job = undefined;
           void this.#retire(reader, "timed out");
           this.#dispatch();
-        }, this.#options.timeoutMs);
+        }, job.timeoutMs);
       };
       if (reader.online) arm();
       else reader.whenOnline = arm;
@@ -122,15 +123,17 @@ export class SqliteReaderPool {
       },
     });
     const reader: Reader = { worker, job: undefined, timer: undefined, online: false, whenOnline: undefined };
-    worker.once("online", () => {
-      reader.online = true;
-      const arm = reader.whenOnline;
-      reader.whenOnline = undefined;
-      if (reader.job) arm?.();
-    });
     worker.on(
       "message",
-      (message: { id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
+      (message: { ready?: true; id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
+        if (message.ready) {
+          // The connection is open: from now on the job's time counts.
+          reader.online = true;
+          const arm = reader.whenOnline;
+          reader.whenOnline = undefined;
+          if (reader.job) arm?.();
+          return;
+        }
         const job = reader.job;
         if (!job || job.id !== message.id) return;
         this.#settle(reader);

@@ -10,6 +10,8 @@ db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
 db.pragma(`cache_size = -${workerData.cacheSizeKiB}`);
 db.pragma("query_only = ON");
 const statements = new Map();
+// Start-up (loading the module, opening the file) does not count against a query's budget.
+parentPort.postMessage({ ready: true });
 
 parentPort.on("message", (message) => {
   const { id, text, params } = message;
