@@ -146,6 +146,12 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
       await next();
     }),
   ] as const;
+  // No silently ignored parameters: a misspelt `dryRun` must not write.
+  const none = (method: string, path: string) =>
+    onlyQueryParams({ route: `${method} ${ADMIN_PATH}${path}`, names: [] });
+  const deprecateParams = none("POST", "/footprints/{id}/deprecate");
+  const footprintVisibilityParams = none("PUT", "/footprints/{id}/visibility");
+  const tadVisibilityParams = none("PUT", "/tad/{activityId}/visibility");
 
   for (const kind of INGEST_KINDS) {
     const params = onlyQueryParams({
@@ -155,91 +161,70 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
     app.post(`${ADMIN_PATH}/${kind}`, ...guard, params, (c) => ingestRoute(c, deps, kind));
   }
 
-  app.post(
-    `${ADMIN_PATH}/footprints/:id/deprecate`,
-    ...guard,
-    onlyQueryParams({ route: `POST ${ADMIN_PATH}/footprints/{id}/deprecate`, names: [] }),
-    async (c) => {
-      const id = c.req.param("id");
-      const text = await c.req.text();
-      let statusComment: string | undefined;
-      if (text.trim() !== "") {
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch (e) {
-          return pactErrorResponse(
-            c,
-            pactError("BadRequest", `the body is not valid JSON: ${(e as Error).message}`),
-          );
-        }
-        const comment = (body as { statusComment?: unknown } | null)?.statusComment;
-        if (
-          body === null ||
-          typeof body !== "object" ||
-          Array.isArray(body) ||
-          Object.keys(body).some((k) => k !== "statusComment") ||
-          (comment !== undefined && typeof comment !== "string")
-        ) {
-          return pactErrorResponse(
-            c,
-            pactError("BadRequest", 'expected an empty body or {"statusComment": "…"}'),
-          );
-        }
-        statusComment = comment as string | undefined;
-      }
-      try {
-        const doc = await deprecate(deps.store, id, statusComment === undefined ? {} : { statusComment });
-        if (doc === undefined) return noSuchFootprint(c, id);
-        await deps.events?.footprintsChanged([id]);
-        return c.body(`{"data":${doc}}`, 200, { "content-type": "application/json" });
-      } catch (e) {
-        if (e instanceof DeprecatedFootprintError) return jsonErrorResponse(c, 409, "Conflict", e.message);
-        if (e instanceof UnsupportedStoreError)
-          return pactErrorResponse(c, pactError("NotImplemented", e.message));
-        throw e;
-      }
-    },
-  );
-
-  app.put(
-    `${ADMIN_PATH}/footprints/:id/visibility`,
-    ...guard,
-    onlyQueryParams({ route: `PUT ${ADMIN_PATH}/footprints/{id}/visibility`, names: [] }),
-    async (c) => {
-      const id = c.req.param("id");
-      const visibility = parseVisibilityBody(await c.req.text());
-      if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
-      if (!deps.store.setFootprintVisibility) {
-        return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
-      }
-      if (!(await deps.store.setFootprintVisibility(id, visibility.value))) return noSuchFootprint(c, id);
-      return json(c, 200, { id, visibility: visibility.value });
-    },
-  );
-
-  app.put(
-    `${ADMIN_PATH}/tad/:activityId/visibility`,
-    ...guard,
-    onlyQueryParams({ route: `PUT ${ADMIN_PATH}/tad/{activityId}/visibility`, names: [] }),
-    async (c) => {
-      const activityId = c.req.param("activityId");
-      const visibility = parseVisibilityBody(await c.req.text());
-      if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
-      if (!deps.store.setTadVisibility) {
-        return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
-      }
-      if (!(await deps.store.setTadVisibility(activityId, visibility.value))) {
-        return jsonErrorResponse(
+  app.post(`${ADMIN_PATH}/footprints/:id/deprecate`, ...guard, deprecateParams, async (c) => {
+    const id = c.req.param("id");
+    const text = await c.req.text();
+    let statusComment: string | undefined;
+    if (text.trim() !== "") {
+      const parsed = parseBoundedJson(text);
+      if (!parsed.ok) return pactErrorResponse(c, pactError("BadRequest", `the body is ${parsed.message}`));
+      const body = parsed.value;
+      const comment = (body as { statusComment?: unknown } | null)?.statusComment;
+      if (
+        body === null ||
+        typeof body !== "object" ||
+        Array.isArray(body) ||
+        Object.keys(body).some((k) => k !== "statusComment") ||
+        (comment !== undefined && typeof comment !== "string")
+      ) {
+        return pactErrorResponse(
           c,
-          404,
-          "NotFound",
-          `No TAD record with activityId ${JSON.stringify(activityId.slice(0, 200))}`,
+          pactError("BadRequest", 'expected an empty body or {"statusComment": "…"}'),
         );
       }
-      return json(c, 200, { activityId, visibility: visibility.value });
-    },
-  );
+      statusComment = comment as string | undefined;
+    }
+    try {
+      const doc = await deprecate(deps.store, id, statusComment === undefined ? {} : { statusComment });
+      if (doc === undefined) return noSuchFootprint(c, id);
+      await deps.events?.footprintsChanged([id]);
+      return c.body(`{"data":${doc}}`, 200, { "content-type": "application/json" });
+    } catch (e) {
+      if (e instanceof DeprecatedFootprintError) return jsonErrorResponse(c, 409, "Conflict", e.message);
+      if (e instanceof UnsupportedStoreError)
+        return pactErrorResponse(c, pactError("NotImplemented", e.message));
+      throw e;
+    }
+  });
+
+  app.put(`${ADMIN_PATH}/footprints/:id/visibility`, ...guard, footprintVisibilityParams, async (c) => {
+    const id = c.req.param("id");
+    const visibility = parseVisibilityBody(await c.req.text());
+    if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
+    if (!deps.store.setFootprintVisibility) {
+      return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
+    }
+    if (!(await deps.store.setFootprintVisibility(id, visibility.value))) return noSuchFootprint(c, id);
+    return json(c, 200, { id, visibility: visibility.value });
+  });
+
+  app.put(`${ADMIN_PATH}/tad/:activityId/visibility`, ...guard, tadVisibilityParams, async (c) => {
+    const activityId = c.req.param("activityId");
+    const visibility = parseVisibilityBody(await c.req.text());
+    if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
+    if (!deps.store.setTadVisibility) {
+      return pactErrorResponse(c, pactError("NotImplemented", "this store cannot change visibility"));
+    }
+    if (!(await deps.store.setTadVisibility(activityId, visibility.value))) {
+      return jsonErrorResponse(
+        c,
+        404,
+        "NotFound",
+        `No TAD record with activityId ${JSON.stringify(activityId.slice(0, 200))}`,
+      );
+    }
+    return json(c, 200, { activityId, visibility: visibility.value });
+  });
   return app;
 }
 

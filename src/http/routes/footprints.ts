@@ -24,57 +24,48 @@ export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
       }
       await next();
     }),
+    cacheResponses(deps.store, deps.responseCache),
   ] as const;
-  const cache = cacheResponses(deps.store, deps.responseCache);
+  // No silently ignored parameters (checked after the cache: only 200 answers are ever cached).
+  const listParams = onlyQueryParams({
+    route: "GET /2/footprints",
+    names: ["$filter", "limit", PAGE_TOKEN_PARAM],
+  });
+  const getParams = onlyQueryParams({ route: "GET /2/footprints/{id}", names: [] });
 
-  app.get(
-    "/2/footprints",
-    ...guard,
-    onlyQueryParams({ route: "GET /2/footprints", names: ["$filter", "limit", PAGE_TOKEN_PARAM] }),
-    cache,
-    async (c) => {
-      const listing = parseListingQuery(c, "footprints", deps.options, deps.pageTokens);
-      if (!listing.ok) return pactErrorResponse(c, listing.error);
-      const query = listing.value;
-      const filters = query.filterPairs.filter(([k]) => k === "$filter");
-      if (filters.length > 1)
-        return pactErrorResponse(c, pactError("BadRequest", "$filter is given more than once"));
-      if (filters[0] !== undefined && filters[0][1].trim() === "")
-        return pactErrorResponse(
-          c,
-          pactError("BadRequest", "$filter is empty; omit the parameter to list every footprint"),
-        );
-      const filter = parseFootprintFilter(filters[0]?.[1] ?? "");
-      if (!filter.ok) return pactErrorResponse(c, filter.error);
-      const page = await deps.store.listFootprints({
-        principal: c.get("principal"),
-        filter: filter.value,
-        limit: query.pageSize,
-        ...(query.after !== undefined ? { after: query.after } : {}),
-      });
-      return pageResponse(c, "/2/footprints", query, deps.pageTokens, page);
-    },
-  );
+  app.get("/2/footprints", ...guard, listParams, async (c) => {
+    const listing = parseListingQuery(c, "footprints", deps.options, deps.pageTokens);
+    if (!listing.ok) return pactErrorResponse(c, listing.error);
+    const query = listing.value;
+    const filters = query.filterPairs.filter(([k]) => k === "$filter");
+    if (filters.length > 1)
+      return pactErrorResponse(c, pactError("BadRequest", "$filter is given more than once"));
+    if (filters[0] !== undefined && filters[0][1].trim() === "")
+      return pactErrorResponse(
+        c,
+        pactError("BadRequest", "$filter is empty; omit the parameter to list every footprint"),
+      );
+    const filter = parseFootprintFilter(filters[0]?.[1] ?? "");
+    if (!filter.ok) return pactErrorResponse(c, filter.error);
+    const page = await deps.store.listFootprints({
+      principal: c.get("principal"),
+      filter: filter.value,
+      limit: query.pageSize,
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+    return pageResponse(c, "/2/footprints", query, deps.pageTokens, page);
+  });
 
-  app.get(
-    "/2/footprints/:id",
-    ...guard,
-    onlyQueryParams({ route: "GET /2/footprints/{id}", names: [] }),
-    cache,
-    async (c) => {
-      const id = c.req.param("id");
-      const notFound = () =>
-        pactErrorResponse(
-          c,
-          pactError(
-            "NoSuchFootprint",
-            `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`,
-          ),
-        );
-      if (id.length > 100) return notFound();
-      const doc = await deps.store.getFootprint(id, c.get("principal"));
-      return doc === undefined ? notFound() : markCacheable(c, `{"data":${doc}}`);
-    },
-  );
+  app.get("/2/footprints/:id", ...guard, getParams, async (c) => {
+    const id = c.req.param("id");
+    const notFound = () =>
+      pactErrorResponse(
+        c,
+        pactError("NoSuchFootprint", `Footprint with id ${JSON.stringify(id.slice(0, 100))} does not exist`),
+      );
+    if (id.length > 100) return notFound();
+    const doc = await deps.store.getFootprint(id, c.get("principal"));
+    return doc === undefined ? notFound() : markCacheable(c, `{"data":${doc}}`);
+  });
   return app;
 }
