@@ -38,10 +38,8 @@ interface Reader {
   readonly worker: Worker;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
-  /** The thread has opened its connection (its start-up does not count against a query's budget). */
+  /** The thread has opened its connection. */
   online: boolean;
-  /** Arms the job's timer once the connection is open. */
-  whenOnline: (() => void) | undefined;
 }
 
 /** An error a reader reported (code kept, so the store can map `SQLITE_BUSY` & co. to 503). */
@@ -56,6 +54,12 @@ export class ReaderError extends Error {
 }
 
 const WORKER_URL = new URL("./reader-worker.js", import.meta.url);
+
+/**
+ * Extra time for the first query of a new thread, which loads the module and opens the file first
+ * (slow on a busy machine); a thread that is not up by then is replaced like a slow query.
+ */
+const STARTUP_ALLOWANCE_MS = 10_000;
 
 /** A fixed-size pool of reader threads with a FIFO queue. */
 export class SqliteReaderPool {
@@ -93,7 +97,7 @@ export class SqliteReaderPool {
       const job = this.#queue.shift() as Job;
       reader.job = job;
       reader.worker.ref();
-      const arm = () => {
+      const arm = (allowanceMs: number) => {
         reader.timer = setTimeout(() => {
           job.reject(
             new QueryTimeoutError(
@@ -104,10 +108,9 @@ export class SqliteReaderPool {
           reader.job = undefined;
           void this.#retire(reader, "timed out");
           this.#dispatch();
-        }, job.timeoutMs);
+        }, job.timeoutMs + allowanceMs);
       };
-      if (reader.online) arm();
-      else reader.whenOnline = arm;
+      arm(reader.online ? 0 : STARTUP_ALLOWANCE_MS);
       reader.worker.postMessage({ id: job.id, text: job.sql.text, params: job.sql.params });
     }
   }
@@ -122,16 +125,12 @@ export class SqliteReaderPool {
         cacheSizeKiB: this.#options.cacheSizeKiB,
       },
     });
-    const reader: Reader = { worker, job: undefined, timer: undefined, online: false, whenOnline: undefined };
+    const reader: Reader = { worker, job: undefined, timer: undefined, online: false };
     worker.on(
       "message",
       (message: { ready?: true; id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
         if (message.ready) {
-          // The connection is open: from now on the job's time counts.
           reader.online = true;
-          const arm = reader.whenOnline;
-          reader.whenOnline = undefined;
-          if (reader.job) arm?.();
           return;
         }
         const job = reader.job;
@@ -162,7 +161,6 @@ export class SqliteReaderPool {
   #settle(reader: Reader): void {
     if (reader.timer) clearTimeout(reader.timer);
     reader.timer = undefined;
-    reader.whenOnline = undefined;
     reader.job = undefined;
     reader.worker.unref();
   }
