@@ -24,6 +24,7 @@ import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
 import type { CompanyInfo } from "./model/ileap-mapping.ts";
 import { PostgresStore } from "./store/postgres/postgres-store.ts";
+import { withQueryBudget } from "./store/query-budget.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
 import { demoFootprints, demoTad } from "./testing/demo-data.ts";
@@ -107,6 +108,8 @@ export async function openStore(
   if (!db.url) {
     return new SqliteStore({
       file: join(dataDir, "ileap.sqlite"),
+      readers: db.sqliteReaders,
+      readTimeoutMs: config.limits.queryTimeoutMs,
       ...(tuning.sqliteCacheSizeKiB ? { cacheSizeKiB: tuning.sqliteCacheSizeKiB } : {}),
     });
   }
@@ -116,6 +119,21 @@ export async function openStore(
     statementTimeoutMs: db.statementTimeoutMs,
     connectionTimeoutMs: db.connectionTimeoutMs,
     migrate: db.migrate,
+  });
+}
+
+/**
+ * The store as the API reads it: every read within the query budget (`limits.queryTimeoutMs`,
+ * `queryConcurrency`, `queryConcurrencyPerClient`; defaults from the store's own parallelism).
+ */
+function budgeted(store: Store, config: IleapConfig, own: boolean): Store {
+  const concurrency =
+    config.limits.queryConcurrency ??
+    (own ? 10 : config.database.url ? config.database.poolMax : Math.max(1, config.database.sqliteReaders));
+  return withQueryBudget(store, {
+    concurrency,
+    perClient: config.limits.queryConcurrencyPerClient ?? Math.max(1, Math.floor(concurrency / 2)),
+    timeoutMs: config.limits.queryTimeoutMs,
   });
 }
 
@@ -275,7 +293,7 @@ export async function createIleapServer(
     );
     const app = createApp({
       auth,
-      store,
+      store: budgeted(store, config, overrides.store !== undefined),
       logger,
       pageTokens,
       events,

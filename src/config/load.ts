@@ -213,6 +213,28 @@ const SETTINGS: readonly Setting[] = [
     kind: { type: "int", min: 0, max: 1_000_000 },
     default: 1200,
   },
+  {
+    path: ["limits", "queryTimeoutMs"],
+    env: ["ILEAP_QUERY_TIMEOUT_MS"],
+    kind: { type: "int", min: 100, max: 600000 },
+    default: 5000,
+  },
+  {
+    path: ["limits", "queryConcurrency"],
+    env: ["ILEAP_QUERY_CONCURRENCY"],
+    kind: { type: "int", min: 1, max: 1000 },
+  },
+  {
+    path: ["limits", "queryConcurrencyPerClient"],
+    env: ["ILEAP_QUERY_CONCURRENCY_PER_CLIENT"],
+    kind: { type: "int", min: 1, max: 1000 },
+  },
+  {
+    path: ["database", "sqliteReaders"],
+    env: ["ILEAP_SQLITE_READERS"],
+    kind: { type: "int", min: 0, max: 64 },
+    default: 2,
+  },
 ];
 
 /** Keys allowed in a config file besides the scalar settings. */

@@ -61,6 +61,11 @@ export interface IleapConfig {
     readonly connectionTimeoutMs: number;
     /** Run pending migrations at start-up. Default true. Env `ILEAP_DB_MIGRATE`. */
     readonly migrate: boolean;
+    /**
+     * Reader connections of the embedded store, in worker threads (reads leave the event loop);
+     * 0 = read on the main thread. Default 2. Env `ILEAP_SQLITE_READERS`.
+     */
+    readonly sqliteReaders: number;
   };
   /**
    * The data owner: `companyName` and `companyIds` of the ProductFootprints built from iLEAP-native
@@ -144,5 +149,21 @@ export interface IleapConfig {
      * Env `ILEAP_SCRYPT_CONCURRENCY`.
      */
     readonly scryptConcurrency?: number;
+    /**
+     * Time budget of every store read of the API (queueing included), ms; then 503 with
+     * `Retry-After`. Default 5000. Env `ILEAP_QUERY_TIMEOUT_MS`.
+     */
+    readonly queryTimeoutMs: number;
+    /**
+     * Store reads of the API running at once. Default: the SQLite readers (1 without), the
+     * PostgreSQL pool size, or 10 for an own store. Env `ILEAP_QUERY_CONCURRENCY`.
+     */
+    readonly queryConcurrency?: number;
+    /**
+     * Store reads of one client (client id and organization) running at once; its further reads
+     * wait behind its own, served round-robin with other clients'. Default: half of
+     * `queryConcurrency`, at least 1. Env `ILEAP_QUERY_CONCURRENCY_PER_CLIENT`.
+     */
+    readonly queryConcurrencyPerClient?: number;
   };
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { pactError } from "../protocol/errors.ts";
-import { InvalidPagePositionError, StoreUnavailableError } from "../store/store.ts";
+import { InvalidPagePositionError, QueryTimeoutError, StoreUnavailableError } from "../store/store.ts";
 import type { AppDependencies, AppEnv } from "./env.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { hostGuard } from "./middleware/host-guard.ts";
@@ -84,6 +84,14 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       return pactErrorResponse(
         c,
         pactError("BadRequest", "Invalid page position; follow the Link header URL unchanged"),
+      );
+    }
+    if (err instanceof QueryTimeoutError) {
+      logger.warn({ reqId: c.get("requestId"), err: err.message }, "query budget exceeded");
+      return unavailableResponse(
+        c,
+        `${err.message}; retry later, or narrow the request (a filter on an indexed field, a smaller limit)`,
+        1,
       );
     }
     if (err instanceof StoreUnavailableError) {

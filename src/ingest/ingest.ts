@@ -22,6 +22,8 @@ import { deprecatedDocument } from "../store/sql/queries.ts";
 import {
   DeprecatedFootprintError,
   type FootprintRecord,
+  type FootprintVersionRef,
+  footprintVersionKey,
   type Store,
   type StoredFootprint,
   type TadRecord,
@@ -213,6 +215,8 @@ interface Item {
   outcome: Outcome;
   /** A new version of an id stored or earlier in the batch. */
   replaces: boolean;
+  /** An iLEAP-native record without `version` that a later record of the batch (same id) follows. */
+  superseded?: boolean;
 }
 
 interface Head {
@@ -313,6 +317,12 @@ async function prepareFootprints(
     return item;
   });
 
+  const lastOfId = new Map<string, Item>();
+  for (const item of items)
+    if (item.id !== undefined && item.outcome !== "rejected") lastOfId.set(item.id, item);
+  for (const item of items)
+    if (item.native && item.id !== undefined && lastOfId.get(item.id) !== item) item.superseded = true;
+
   // 2. The stored (or earlier accepted) latest versions of the ids and of their precedingPfIds.
   const wanted = new Set<string>();
   for (const item of items) {
@@ -328,13 +338,14 @@ async function prepareFootprints(
   const heads = new Map<string, Head>(stored);
   for (const [id, head] of options.session?.heads ?? []) heads.set(id, head);
   const existing = new Set(heads.keys());
+  const olderVersions = await storedOlderVersions(items, stored, options.store);
 
   // 3. Per record, in batch order: build, validate, lifecycle against the running heads.
   for (const item of items) {
     if (item.outcome === "rejected") continue;
     const head = item.id === undefined ? undefined : heads.get(item.id);
     if (item.native) {
-      const built = buildNativeVersion(item.native, head, now());
+      const built = buildNativeVersion(item.native, head, now(), olderOf(item, head, olderVersions));
       if (!built.ok) {
         reject(item, [built.error]);
         continue;
@@ -348,6 +359,16 @@ async function prepareFootprints(
     }
     const doc = item.document as ProductFootprint;
     item.kind = footprintKind(doc);
+    // Identical to a stored older version (a file re-run after a crash that stored a later one).
+    if (
+      head &&
+      typeof doc.version === "number" &&
+      doc.version < head.version &&
+      olderVersions.get(footprintVersionKey(doc.id, doc.version)) === canonicalJson(doc)
+    ) {
+      item.outcome = "unchanged";
+      continue;
+    }
     // PACT v3 documents (`specVersion` 3.x): the v3 schema and rules; v2 ones: the v2 checks.
     const v3 = !item.native && isV3Document(doc);
     const issues = v3 ? validateV3Footprint(doc) : checkFootprint(doc, options.ruleOptions);
@@ -405,7 +426,8 @@ async function prepareFootprints(
       item.replaces = true;
     }
     item.outcome = "accepted";
-    heads.set(doc.id, { version, status: doc.status });
+    // With its document: a later record of the same id in this batch builds on its created/updated.
+    heads.set(doc.id, { version, status: doc.status, document: canonicalJson(doc) });
   }
 
   // 4. precedingPfIds: stored, earlier accepted, or accepted in this batch (until nothing changes).
@@ -488,27 +510,96 @@ async function prepareFootprints(
   };
 }
 
-/** Builds a native record's ProductFootprint at the version its lifecycle calls for. */
+/** Most stored older versions compared with a superseded iLEAP-native record. */
+const MAX_OLDER_VERSIONS = 20;
+
+/**
+ * The stored older versions (below the stored latest one) that records may be identical
+ * re-imports of, keyed by {@link footprintVersionKey}: the version a record names (its own
+ * `version`, or an iLEAP envelope's), and for an iLEAP-native record without one that a later
+ * record of the batch supersedes, the {@link MAX_OLDER_VERSIONS} most recent. A file holding
+ * versions 1 and 2 of a footprint, re-run after a crash that stored version 2, then reports
+ * version 1 `unchanged` instead of a conflict.
+ */
+async function storedOlderVersions(
+  items: readonly Item[],
+  stored: ReadonlyMap<string, StoredFootprint>,
+  store: Store,
+): Promise<Map<string, string>> {
+  if (!store.footprintVersions) return new Map();
+  const refs = new Map<string, FootprintVersionRef>();
+  const add = (id: string, version: number) => refs.set(footprintVersionKey(id, version), { id, version });
+  for (const item of items) {
+    if (item.outcome === "rejected" || item.id === undefined) continue;
+    const head = stored.get(item.id);
+    if (!head) continue;
+    const version = item.native
+      ? item.native.envelope.version
+      : (item.document as Record<string, unknown> | undefined)?.version;
+    if (typeof version === "number" && Number.isInteger(version)) {
+      if (version < head.version) add(item.id, version);
+    } else if (item.superseded) {
+      for (let v = head.version - 1; v >= Math.max(1, head.version - MAX_OLDER_VERSIONS); v--)
+        add(item.id, v);
+    }
+  }
+  return refs.size === 0 ? new Map() : store.footprintVersions([...refs.values()]);
+}
+
+/** The stored older versions of `item` among `older`, newest first (see {@link storedOlderVersions}). */
+function olderOf(item: Item, head: Head | undefined, older: ReadonlyMap<string, string>): string[] {
+  if (!item.native || item.id === undefined || !head) return [];
+  const explicit = item.native.envelope.version;
+  const versions =
+    typeof explicit === "number"
+      ? [explicit]
+      : item.superseded
+        ? Array.from({ length: head.version - 1 }, (_, i) => head.version - 1 - i)
+        : [];
+  return versions
+    .map((v) => older.get(footprintVersionKey(item.id as string, v)))
+    .filter((t): t is string => t !== undefined);
+}
+
+/**
+ * The native record built as the stored version `text` (its version, `created` and `updated`),
+ * when that is exactly the stored document: the record is an identical re-import of it.
+ */
+function nativeSameAsStored(record: NativeRecord, text: string, now: number): ProductFootprint | undefined {
+  const stored = parseStored(text);
+  if (typeof stored?.version !== "number") return undefined;
+  const created = typeof stored.created === "string" ? stored.created : isoSeconds(now);
+  const updated = typeof stored.updated === "string" ? stored.updated : undefined;
+  const same = buildNative(record, { version: stored.version, created, ...(updated ? { updated } : {}) });
+  return same.ok && canonicalJson(same.document) === text ? same.document : undefined;
+}
+
+/**
+ * Builds a native record's ProductFootprint at the version its lifecycle calls for: unchanged when
+ * it is identical to the stored latest version, or to one of `older` (stored older versions the
+ * record may be a re-import of: the one its envelope's `version` names, or — when a later record of
+ * the same batch supersedes it — any recent one).
+ */
 function buildNativeVersion(
   record: NativeRecord,
   head: Head | undefined,
   now: number,
+  older: readonly string[] = [],
 ): { ok: true; document: ProductFootprint; unchanged: boolean } | { ok: false; error: RecordError } {
   const e = record.envelope;
   const storedDoc = parseStored(head?.document);
   const storedCreated = typeof storedDoc?.created === "string" ? storedDoc.created : undefined;
   const storedUpdated = typeof storedDoc?.updated === "string" ? storedDoc.updated : undefined;
   const explicitVersion = typeof e.version === "number" ? e.version : undefined;
-  if (head && explicitVersion === undefined && head.document !== undefined && head.status !== "Deprecated") {
-    // Same content as the stored latest version? Then nothing changes.
-    const same = buildNative(record, {
-      version: head.version,
-      created: storedCreated ?? isoSeconds(now),
-      ...(storedUpdated ? { updated: storedUpdated } : {}),
-    });
-    if (same.ok && canonicalJson(same.document) === head.document) {
-      return { ok: true, document: same.document, unchanged: true };
-    }
+  const latest =
+    head?.document !== undefined &&
+    (explicitVersion === undefined ? head.status !== "Deprecated" : explicitVersion === head.version)
+      ? [head.document]
+      : [];
+  for (const text of [...latest, ...older]) {
+    // Same content as a stored version? Then nothing changes.
+    const same = nativeSameAsStored(record, text, now);
+    if (same) return { ok: true, document: same, unchanged: true };
   }
   const version = explicitVersion ?? (head ? head.version + 1 : 1);
   const created = storedCreated ?? isoSeconds(now);

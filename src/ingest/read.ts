@@ -4,6 +4,7 @@
  * element with a small scanner that tracks strings and nesting).
  */
 import { createReadStream, statSync } from "node:fs";
+import { depthMessage, findDepthExceeded, MAX_JSON_DEPTH } from "../protocol/json-depth.ts";
 import type { IngestInput } from "./ingest.ts";
 import { INGEST_RULE, type RecordError } from "./types.ts";
 
@@ -24,6 +25,17 @@ function jsonError(e: unknown, where?: string): RecordError {
 }
 
 function parseOne(text: string, where?: string): IngestInput {
+  // Checked before parsing: validation and canonical JSON recurse over the record.
+  const exceeded = findDepthExceeded(text);
+  if (exceeded) {
+    return {
+      error: {
+        pointer: exceeded.pointer,
+        message: `the record nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+        rule: INGEST_RULE.jsonDepth,
+      },
+    };
+  }
   try {
     return { value: JSON.parse(text) };
   } catch (e) {
@@ -43,6 +55,8 @@ export function parseRecords(text: string, format: RecordFormat): IngestInput[] 
     });
     return out;
   }
+  const exceeded = findDepthExceeded(text);
+  if (exceeded) throw new RecordSyntaxError(`the body is ${depthMessage(exceeded)}`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -19,6 +19,8 @@ export type IngestMode = "atomic" | "partial";
 export const INGEST_RULE = {
   /** The record is not valid JSON (NDJSON line, array element). */
   json: "ingest.json",
+  /** The record nests objects and arrays deeper than the limit (64 levels). */
+  jsonDepth: "ingest.json-depth",
   /** The record is not a JSON object. */
   notObject: "ingest.not-object",
   /** An iLEAP-native envelope has an unknown or malformed property. */

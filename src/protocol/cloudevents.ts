@@ -2,7 +2,9 @@
  * Parsing of PACT v2 events posted to `/2/events`: CloudEvents 1.0 in structured JSON mode
  * (PROTOCOL.md §6). Pure; never throws.
  */
+
 import { type PactError, type Parsed, pactError } from "./errors.ts";
+import { depthMessage, findDepthExceeded } from "./json-depth.ts";
 
 /** The PACT v2 event types, by role. */
 export const PACT_EVENT_TYPES = {
@@ -232,6 +234,9 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
 }
 
 export function parseJson(body: string): Parsed<unknown> {
+  // Before parsing: nothing recurses over an over-deep body, and nothing of it is recorded.
+  const exceeded = findDepthExceeded(body);
+  if (exceeded) return bad(`the event body is ${depthMessage(exceeded)}`);
   try {
     // JSON.parse reports malformed input only by throwing a SyntaxError; this is the one place
     // where that is turned into a value.

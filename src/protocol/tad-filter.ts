@@ -54,6 +54,45 @@ export const TAD_LEAF_PATHS: readonly string[] = [
   "temperatureControl",
 ];
 
+/**
+ * Filter names that designate several leaf paths (`country`: `origin.country` and
+ * `destination.country`), each with its paths. Stores index their values under the alias
+ * {@link tadAliasPath} too, so that such a filter reads one index range instead of testing every
+ * record.
+ */
+export const TAD_AMBIGUOUS_NAMES: ReadonlyMap<string, readonly string[]> = (() => {
+  const names = new Map<string, string[]>();
+  for (const path of TAD_LEAF_PATHS) {
+    const segments = path.split(".");
+    for (let i = 0; i < segments.length; i++) {
+      const name = segments.slice(i).join(".");
+      names.set(name, [...(names.get(name) ?? []), path]);
+    }
+  }
+  return new Map([...names].filter(([, paths]) => paths.length > 1));
+})();
+
+/** First character of the index paths of ambiguous names; no indexed leaf path starts with it. */
+export const TAD_ALIAS_PREFIX = "*";
+
+/** The index path under which the values of an ambiguous name are stored (`*country`). */
+export function tadAliasPath(name: string): string {
+  return `${TAD_ALIAS_PREFIX}${name}`;
+}
+
+/** Ambiguous-name aliases of each leaf path (`origin.country` → [`*country`]). */
+const ALIASES_OF_PATH: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>();
+  for (const [name, paths] of TAD_AMBIGUOUS_NAMES)
+    for (const path of paths) out.set(path, [...(out.get(path) ?? []), tadAliasPath(name)]);
+  return out;
+})();
+
+/** The one index path a clause is looked up under: its leaf path, or its name's alias. */
+export function tadIndexPath(clause: TadFilterClause): string {
+  return clause.paths.length === 1 ? (clause.paths[0] as string) : tadAliasPath(clause.name);
+}
+
 /** Most filter pairs accepted in one request (reserved parameters not counted). */
 export const MAX_TAD_FILTER_PAIRS = 20;
 /** Longest filter name accepted, in UTF-16 code units. */
@@ -156,7 +195,9 @@ export interface TadIndexEntry {
  * become their JSON text, booleans `true`/`false`; `null` and non-finite numbers are skipped.
  * Array levels are transparent (`energyCarriers[0].feedstocks[1].feedstock` →
  * `energyCarriers.feedstocks.feedstock`). All scalar leaves are indexed, also fields outside the
- * TAD model. Iterative (no recursion), so any depth is safe; never throws.
+ * TAD model (except paths starting with {@link TAD_ALIAS_PREFIX}); a leaf designated by an
+ * ambiguous name (`origin.country` by `country`) is indexed under the name's alias
+ * ({@link tadAliasPath}) too. Iterative (no recursion), so any depth is safe; never throws.
  */
 export function tadIndexEntries(doc: unknown): TadIndexEntry[] {
   const entries: TadIndexEntry[] = [];
@@ -179,11 +220,15 @@ export function tadIndexEntries(doc: unknown): TadIndexEntry[] {
       }
       continue;
     }
-    if (value === undefined || path === "") continue;
-    const key = `${path}\u0000${value}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    entries.push({ path, value });
+    // Paths starting with the alias prefix (keys outside the TAD model) are not indexed: they
+    // would be taken for an alias.
+    if (value === undefined || path === "" || path.startsWith(TAD_ALIAS_PREFIX)) continue;
+    for (const p of [path, ...(ALIASES_OF_PATH.get(path) ?? [])]) {
+      const key = `${p}\u0000${value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      entries.push({ path: p, value });
+    }
   }
   return entries;
 }

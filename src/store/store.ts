@@ -81,6 +81,17 @@ export interface StoredFootprint {
   readonly visibility: Visibility;
 }
 
+/** One version of a footprint id (see {@link Store.footprintVersions}). */
+export interface FootprintVersionRef {
+  readonly id: string;
+  readonly version: number;
+}
+
+/** Map key of a footprint version in {@link Store.footprintVersions}' answer. */
+export function footprintVersionKey(id: string, version: number): string {
+  return `${id}\u0000${version}`;
+}
+
 /** How {@link Store.deprecateFootprint} changes a footprint. */
 export interface Deprecation {
   /** The new version's `updated` (UTC, `Z`); must be later than the stored `created`/`updated`. */
@@ -143,6 +154,13 @@ export interface Store {
    */
   latestFootprintsByProductIds?(productIds: readonly string[]): Promise<string[]>;
   /**
+   * Write side, optional: the canonical JSON of each stored footprint version among `keys` (latest
+   * or not, any visibility), keyed by {@link footprintVersionKey}; absent versions are left out.
+   * Ingestion uses it so that a record identical to a stored *older* version is `unchanged` (a
+   * file holding versions 1 and 2 of a footprint, re-run after a crash that stored version 2).
+   */
+  footprintVersions?(keys: readonly FootprintVersionRef[]): Promise<Map<string, string>>;
+  /**
    * Write side, optional: stores a new version of footprint `id` with `status` `Deprecated`,
    * `version` + 1 and `updated`, keeping its visibility. Resolves with the new version's canonical
    * JSON text, or undefined when the id is not stored.
@@ -173,7 +191,23 @@ export interface Store {
 
 /** Thrown by a store when its backend cannot be reached (mapped to 503 by the HTTP layer). */
 export class StoreUnavailableError extends Error {
-  override readonly name = "StoreUnavailableError";
+  override readonly name: string = "StoreUnavailableError";
+}
+
+/**
+ * Thrown when a read ran out of its query budget: it waited or ran longer than the time budget, or
+ * its client has too many queries queued (HTTP 503 with `Retry-After` and this message).
+ */
+export class QueryTimeoutError extends StoreUnavailableError {
+  override readonly name = "QueryTimeoutError";
+
+  constructor(
+    message: string,
+    /** The budget that ran out, ms, when known (0: a full queue, or the database's own timeout). */
+    readonly budgetMs: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown when a page position does not decode (forged or from another listing). */

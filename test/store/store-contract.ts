@@ -255,6 +255,16 @@ export function storeContract(
       assert.deepEqual(await tad([["mode", "road"]]), ["a1", "a3"]);
       assert.deepEqual(await tad([["feedstock", "FOSSIL"]]), ["a1"]);
       assert.deepEqual(await tad([["origin.country", "de"]]), ["a1"]);
+      // A name designating several fields (origin or destination) reads its own index path.
+      assert.deepEqual(await tad([["country", "de"]]), ["a1", "a2"]);
+      assert.deepEqual(
+        await tad([
+          ["country", "DE"],
+          ["mode", "road"],
+        ]),
+        ["a1"],
+      );
+      assert.deepEqual(await tad([["country", "zz"]]), []);
       assert.deepEqual(
         await tad([
           ["mode", "Road"],
@@ -285,6 +295,18 @@ export function storeContract(
       const rail = parseTadFilter([["mode", "rail"]], new Set());
       assert.ok(rail.ok);
       assert.equal((await store.listTad({ principal: all, filter: rail.value, limit: 10 })).items.length, 0);
+      // The alias entries (`country`) follow the replacement too.
+      const countryOf = async (value: string) => {
+        const parsed = parseTadFilter([["country", value]], new Set());
+        assert.ok(parsed.ok);
+        const page = await store.listTad({ principal: all, filter: parsed.value, limit: 10 });
+        return page.items.map((t) => (JSON.parse(t) as { activityId: string }).activityId);
+      };
+      assert.ok((await countryOf("fr")).includes("a2"));
+      await store.putTad([{ document: { activityId: "a2", mode: "Air", origin: { country: "ES" } } }]);
+      assert.ok(!(await countryOf("fr")).includes("a2"));
+      assert.ok(!(await countryOf("de")).includes("a2"));
+      assert.ok((await countryOf("es")).includes("a2"));
     });
 
     it("records inbound events idempotently", async () => {

@@ -4,10 +4,12 @@ import { deprecate, ingest, UnsupportedStoreError } from "../../ingest/ingest.ts
 import { parseRecords, type RecordFormat, RecordSyntaxError } from "../../ingest/read.ts";
 import { INGEST_KINDS, type IngestKind, type IngestReport } from "../../ingest/types.ts";
 import { pactError } from "../../protocol/errors.ts";
+import { parseBoundedJson } from "../../protocol/json-depth.ts";
 import { DeprecatedFootprintError, type Visibility } from "../../store/store.ts";
 import type { AppDependencies, AppEnv, HttpOptions } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import type { BodyLimitOverride } from "../middleware/limits.ts";
+import { onlyQueryParams } from "../query-params.ts";
 import { jsonErrorResponse, pactErrorResponse } from "../responses.ts";
 
 /** Path of the admin API, below the configured prefix. */
@@ -71,12 +73,9 @@ function parseVisibleTo(
 
 /** A visibility body `{"clientIds"?: [...], "organizationIds"?: [...]}` (`{}` = unrestricted). */
 function parseVisibilityBody(text: string): { ok: true; value: Visibility } | { ok: false; message: string } {
-  let body: unknown;
-  try {
-    body = JSON.parse(text || "null");
-  } catch (e) {
-    return { ok: false, message: `the body is not valid JSON: ${(e as Error).message}` };
-  }
+  const parsed = parseBoundedJson(text || "null");
+  if (!parsed.ok) return { ok: false, message: `the body is ${parsed.message}` };
+  const body = parsed.value;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     return {
       ok: false,
@@ -150,25 +149,29 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
       await next();
     }),
   ] as const;
+  // No silently ignored parameters: a misspelt `dryRun` must not write.
+  const none = (method: string, path: string) =>
+    onlyQueryParams({ route: `${method} ${ADMIN_PATH}${path}`, names: [] });
+  const deprecateParams = none("POST", "/footprints/{id}/deprecate");
+  const footprintVisibilityParams = none("PUT", "/footprints/{id}/visibility");
+  const tadVisibilityParams = none("PUT", "/tad/{activityId}/visibility");
 
   for (const kind of INGEST_KINDS) {
-    app.post(`${ADMIN_PATH}/${kind}`, ...guard, (c) => ingestRoute(c, deps, kind));
+    const params = onlyQueryParams({
+      route: `POST ${ADMIN_PATH}/${kind}`,
+      names: ["mode", "dryRun", "visibleTo"],
+    });
+    app.post(`${ADMIN_PATH}/${kind}`, ...guard, params, (c) => ingestRoute(c, deps, kind));
   }
 
-  app.post(`${ADMIN_PATH}/footprints/:id/deprecate`, ...guard, async (c) => {
+  app.post(`${ADMIN_PATH}/footprints/:id/deprecate`, ...guard, deprecateParams, async (c) => {
     const id = c.req.param("id");
     const text = await c.req.text();
     let statusComment: string | undefined;
     if (text.trim() !== "") {
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (e) {
-        return pactErrorResponse(
-          c,
-          pactError("BadRequest", `the body is not valid JSON: ${(e as Error).message}`),
-        );
-      }
+      const parsed = parseBoundedJson(text);
+      if (!parsed.ok) return pactErrorResponse(c, pactError("BadRequest", `the body is ${parsed.message}`));
+      const body = parsed.value;
       const comment = (body as { statusComment?: unknown } | null)?.statusComment;
       if (
         body === null ||
@@ -197,7 +200,7 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
     }
   });
 
-  app.put(`${ADMIN_PATH}/footprints/:id/visibility`, ...guard, async (c) => {
+  app.put(`${ADMIN_PATH}/footprints/:id/visibility`, ...guard, footprintVisibilityParams, async (c) => {
     const id = c.req.param("id");
     const visibility = parseVisibilityBody(await c.req.text());
     if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));
@@ -208,7 +211,7 @@ export function adminRoutes(deps: AppDependencies): Hono<AppEnv> {
     return json(c, 200, { id, visibility: visibility.value });
   });
 
-  app.put(`${ADMIN_PATH}/tad/:activityId/visibility`, ...guard, async (c) => {
+  app.put(`${ADMIN_PATH}/tad/:activityId/visibility`, ...guard, tadVisibilityParams, async (c) => {
     const activityId = c.req.param("activityId");
     const visibility = parseVisibilityBody(await c.req.text());
     if (!visibility.ok) return pactErrorResponse(c, pactError("BadRequest", visibility.message));

@@ -3,6 +3,7 @@ import { parseEvent } from "../../protocol/cloudevents.ts";
 import { parseEventV3 } from "../../protocol/cloudevents-v3.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
+import { onlyQueryParams } from "../query-params.ts";
 import { pactErrorResponse } from "../responses.ts";
 
 /**
@@ -11,7 +12,8 @@ import { pactErrorResponse } from "../responses.ts";
  */
 export function eventRoutes(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post("/2/events", authenticate(deps.auth, "events"), async (c) => {
+  const noQuery = onlyQueryParams({ route: "POST /2/events", names: [] });
+  app.post("/2/events", authenticate(deps.auth, "events"), noQuery, async (c) => {
     const body = await c.req.text();
     const parsed = parseEvent(c.req.header("content-type"), body);
     if (!parsed.ok) return pactErrorResponse(c, parsed.error);

@@ -4,6 +4,7 @@ import { parseTadFilter } from "../../protocol/tad-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { PAGE_TOKEN_PARAM, pageResponse, parseListingQuery } from "../pagination.ts";
+import { onlyQueryParams } from "../query-params.ts";
 import { cacheResponses } from "../response-cache.ts";
 import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError } from "../status-matrix.ts";
@@ -22,6 +23,15 @@ export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
     "/2/ileap/tad",
     authenticate(deps.auth, "tad"),
     tadGrant,
+    // TAD filters are `field=value` pairs: names starting with `$` (OData options such as `$top`,
+    // `$filter`) are no TAD field and would otherwise be dropped; other unknown names are left to
+    // the filter parser (400 `NotImplemented`, PROTOCOL.md §5).
+    onlyQueryParams({
+      route: "GET /2/ileap/tad",
+      names: ["limit", PAGE_TOKEN_PARAM],
+      accepts: (name) => !name.startsWith("$"),
+      describe: `TAD field names (e.g. mode, origin.country), limit, ${PAGE_TOKEN_PARAM}`,
+    }),
     cacheResponses(deps.store, deps.responseCache),
     async (c) => {
       const principal = c.get("principal");

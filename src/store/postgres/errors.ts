@@ -3,7 +3,12 @@
  * (mapped to {@link StoreUnavailableError}, answered 503 by the HTTP layer) and which ones mean
  * the connection that ran the query is broken and must not go back to the pool.
  */
-import { InvalidPagePositionError, StoreUnavailableError, VersionConflictError } from "../store.ts";
+import {
+  InvalidPagePositionError,
+  QueryTimeoutError,
+  StoreUnavailableError,
+  VersionConflictError,
+} from "../store.ts";
 
 /** Node.js socket and DNS error codes that mean the server cannot be reached. */
 const NETWORK_CODES = new Set([
@@ -119,6 +124,10 @@ export function toStoreError(e: unknown): Error {
     e instanceof VersionConflictError
   ) {
     return e;
+  }
+  if (codeOf(e) === "57014") {
+    // statement_timeout: the query's time budget ran out (503 with a message that says so).
+    return new QueryTimeoutError("the query ran longer than the database's statement timeout (57014)", 0);
   }
   if (isUnavailable(e)) {
     const code = codeOf(e);

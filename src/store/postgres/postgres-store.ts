@@ -29,6 +29,8 @@ import {
   DeprecatedFootprintError,
   type Deprecation,
   type FootprintRecord,
+  type FootprintVersionRef,
+  footprintVersionKey,
   type InboundEvent,
   type ListFootprintsQuery,
   type ListFootprintsV3Query,
@@ -663,6 +665,20 @@ export class PostgresStore implements Store {
       [wanted],
     );
     return rows.map((r) => r.document as string);
+  }
+
+  async footprintVersions(keys: readonly FootprintVersionRef[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const wanted = keys.filter((k) => !k.id.includes("\u0000") && Number.isInteger(k.version));
+    if (wanted.length === 0) return out;
+    const rows = await this.#runIdempotentText(
+      `SELECT f.id, f.version, f.document FROM footprints f
+         JOIN unnest($1::text[], $2::int[]) AS k (id, version) ON f.id = k.id AND f.version = k.version`,
+      [wanted.map((k) => k.id), wanted.map((k) => k.version)],
+    );
+    for (const r of rows)
+      out.set(footprintVersionKey(r.id as string, r.version as number), r.document as string);
+    return out;
   }
 
   async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import { DATA_KINDS, type Principal } from "../../auth/principal.ts";
 import type { ComparisonOp, FootprintFilter, TadFilterClause } from "../../protocol/filter-ast.ts";
+import { tadIndexPath } from "../../protocol/tad-filter.ts";
 import {
   DeprecatedFootprintError,
   InvalidPagePositionError,
@@ -115,8 +116,8 @@ const LOW_CARDINALITY_TAD_PATHS = new Set([
  */
 function tadClauseProbe(c: TadFilterClause): Sql {
   return {
-    text: `(SELECT COUNT(*) FROM tad_values x WHERE x.seq = t.seq AND x.path IN (${c.paths.map(() => "?").join(", ")}) AND x.value = ?) > 0`,
-    params: [...c.paths, c.value],
+    text: "(SELECT COUNT(*) FROM tad_values x WHERE x.seq = t.seq AND x.path = ? AND x.value = ?) > 0",
+    params: [tadIndexPath(c), c.value],
   };
 }
 
@@ -127,15 +128,14 @@ export function tadFilterSql(clauses: readonly TadFilterClause[]): Sql {
 }
 
 /**
- * The clause that drives a filtered TAD listing: one designating a single path (its index range
- * `(path, value, seq > position)` yields the matches in listing order), preferring paths with many
- * distinct values. -1 when every clause designates several paths (e.g. `country`: origin and
- * destination).
+ * The clause that drives a filtered TAD listing: its index range `(path, value, seq > position)`
+ * yields the matches in listing order. Every clause has one index path (a name designating
+ * several fields, such as `country`, has an alias path: see `tadIndexEntries`); paths with many
+ * distinct values are preferred. -1 without clauses.
  */
 function tadDriver(clauses: readonly TadFilterClause[]): number {
-  const single = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.paths.length === 1);
-  const selective = single.find(({ c }) => !LOW_CARDINALITY_TAD_PATHS.has(c.paths[0] as string));
-  return (selective ?? single[0])?.i ?? -1;
+  const selective = clauses.findIndex((c) => !LOW_CARDINALITY_TAD_PATHS.has(tadIndexPath(c)));
+  return selective >= 0 ? selective : clauses.length > 0 ? 0 : -1;
 }
 
 /** Joins fragments with AND. */
@@ -258,10 +258,10 @@ export function listFootprintsSql(query: ListFootprintsQuery): Sql {
 
 /**
  * One page (plus one row) of visible TAD by seq: selects `seq`, `document`. Undefined when the
- * principal may not read TAD. Keyset pages (`seq > position`): with a clause designating a single
- * path, the listing is driven by the `(path, value, seq)` index range starting at the position
- * (matches come in listing order; the other clauses are tested per row); otherwise the TAD table is
- * walked in seq order from the position and every clause tested per row.
+ * principal may not read TAD. Keyset pages (`seq > position`): with a filter, the listing is
+ * driven by one clause's `(path, value, seq)` index range starting at the position (matches come
+ * in listing order; the other clauses are tested per row); without one the TAD table is walked in
+ * seq order from the position.
  * @throws {InvalidPagePositionError} for a position that is not a seq.
  */
 export function listTadSql(query: ListTadQuery): Sql | undefined {
@@ -279,7 +279,7 @@ export function listTadSql(query: ListTadQuery): Sql | undefined {
     // Only `d.seq > ?` (not also `t.seq > ?`): SQLite's planner then keeps the index order.
     const position: Sql[] = afterSeq === undefined ? [] : [{ text: "d.seq > ?", params: [afterSeq] }];
     const where = and(
-      { text: "d.path = ? AND d.value = ?", params: [driver.paths[0] as string, driver.value] },
+      { text: "d.path = ? AND d.value = ?", params: [tadIndexPath(driver), driver.value] },
       ...position,
       visible,
       others,

@@ -35,6 +35,8 @@ import {
   DeprecatedFootprintError,
   type Deprecation,
   type FootprintRecord,
+  type FootprintVersionRef,
+  footprintVersionKey,
   type InboundEvent,
   InvalidPagePositionError,
   type ListFootprintsQuery,
@@ -49,6 +51,7 @@ import {
   VersionConflictError,
   type Visibility,
 } from "../store.ts";
+import { SqliteReaderPool } from "./reader-pool.ts";
 
 /** Options of the embedded SQLite store. */
 export interface SqliteStoreOptions {
@@ -61,6 +64,14 @@ export interface SqliteStoreOptions {
    * indexes outgrow the cache (SQLite's own default is 2 MiB). Default 16384 (16 MiB).
    */
   readonly cacheSizeKiB?: number;
+  /**
+   * Reader connections in worker threads for `getFootprint`, `listFootprints` and `listTad`, so
+   * that a slow query does not stall the event loop. 0 = read on the main connection (always so
+   * for `:memory:`). Default 2.
+   */
+  readonly readers?: number;
+  /** Time a read may run on a reader, ms (then {@link QueryTimeoutError}). Default 5000. */
+  readonly readTimeoutMs?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -72,6 +83,8 @@ export class SqliteStore implements Store {
   #version: Database.Statement | undefined;
   /** Migration versions applied when this store was opened (empty when the file was current). */
   readonly appliedMigrations: readonly number[];
+  /** Reader threads (undefined: reads run on the main connection). */
+  readonly #readers: SqliteReaderPool | undefined;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
@@ -83,6 +96,17 @@ export class SqliteStore implements Store {
     this.#db.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384))}`);
     this.appliedMigrations = this.#migrate();
     this.#renderPending();
+    const readers = options.readers ?? 2;
+    this.#readers =
+      options.file === ":memory:" || readers <= 0
+        ? undefined
+        : new SqliteReaderPool({
+            file: options.file,
+            size: readers,
+            timeoutMs: options.readTimeoutMs ?? 5000,
+            busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+            cacheSizeKiB: Math.max(1024, Math.floor(options.cacheSizeKiB ?? 16384)),
+          });
   }
 
   /**
@@ -107,6 +131,16 @@ export class SqliteStore implements Store {
           for (const [criterion, v] of w.v3Values) value.run(row.seq, row.id, criterion, v);
         }
       })();
+    }
+  }
+
+  /** A read of the HTTP API: on a reader thread when there are any. */
+  async #read(sql: Sql): Promise<Row[]> {
+    if (!this.#readers) return this.#all(sql);
+    try {
+      return await this.#readers.all(sql);
+    } catch (e) {
+      throw wrap(e);
     }
   }
 
@@ -151,27 +185,27 @@ export class SqliteStore implements Store {
   }
 
   async getFootprint(id: string, principal: Principal): Promise<string | undefined> {
-    const row = this.#all(getFootprintSql(id, principal))[0];
+    const row = (await this.#read(getFootprintSql(id, principal)))[0];
     return row ? (row.document as string) : undefined;
   }
 
   async listFootprints(query: ListFootprintsQuery): Promise<Page> {
-    return toPage(this.#all(listFootprintsSql(query)), query.limit, (r) => r.id as string);
+    return toPage(await this.#read(listFootprintsSql(query)), query.limit, (r) => r.id as string);
   }
 
   async listTad(query: ListTadQuery): Promise<Page> {
     const sql = listTadSql(query);
-    return sql ? toPage(this.#all(sql), query.limit, (r) => String(r.seq)) : { items: [] };
+    return sql ? toPage(await this.#read(sql), query.limit, (r) => String(r.seq)) : { items: [] };
   }
 
   async getFootprintV3(id: string, principal: Principal): Promise<string | undefined> {
-    const row = this.#all(getFootprintV3Sql(id, principal))[0];
+    const row = (await this.#read(getFootprintV3Sql(id, principal)))[0];
     return row ? (row.document as string) : undefined;
   }
 
   async listFootprintsV3(query: ListFootprintsV3Query): Promise<Page> {
     const sql = listFootprintsV3Sql(query);
-    return sql ? toPage(this.#all(sql), query.limit, (r) => r.id as string) : { items: [] };
+    return sql ? toPage(await this.#read(sql), query.limit, (r) => r.id as string) : { items: [] };
   }
 
   async putFootprints(records: readonly FootprintRecord[]): Promise<void> {
@@ -320,6 +354,20 @@ export class SqliteStore implements Store {
     return [...seen];
   }
 
+  async footprintVersions(keys: readonly FootprintVersionRef[]): Promise<Map<string, string>> {
+    const find = this.#prepare("SELECT document FROM footprints WHERE id = ? AND version = ?").pluck();
+    const out = new Map<string, string>();
+    try {
+      for (const { id, version } of keys) {
+        const document = find.get(id, version) as string | undefined;
+        if (document !== undefined) out.set(footprintVersionKey(id, version), document);
+      }
+    } catch (e) {
+      throw wrap(e);
+    }
+    return out;
+  }
+
   async deprecateFootprint(id: string, change: Deprecation): Promise<string | undefined> {
     const latest = this.#prepare(
       "SELECT seq, kind, version, status, authored, document FROM footprints WHERE id = ? AND is_latest = 1",
@@ -442,12 +490,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#readers?.close();
     if (this.#db.open) this.#db.close();
   }
 }
 
 function wrap(e: unknown): Error {
   if (
+    e instanceof StoreUnavailableError ||
     e instanceof InvalidPagePositionError ||
     e instanceof VersionConflictError ||
     e instanceof UnknownReferenceError
