@@ -14,7 +14,7 @@ describe("routes, limits and logs", () => {
   after(() => server.close());
 
   it("answers unknown routes with 404 and a JSON body", async () => {
-    for (const path of ["/", "/2", "/2/footprint", "/3/footprints", "/2/ileap/tad/x"]) {
+    for (const path of ["/", "/2", "/2/footprint", "/4/footprints", "/2/ileap/tad/x"]) {
       const res = await send(`${server.baseUrl}${path}`);
       assert.equal(res.status, 404, path);
       assert.match(String(res.headers["content-type"]), /^application\/json/);
