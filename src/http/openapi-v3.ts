@@ -206,8 +206,12 @@ export function v3Paths(h: OpenApiHelpers): Record<string, JsonValue> {
         responses: {
           "200": h.response("The footprint.", h.ref("FootprintItemV3")),
           ...authErrors,
+          "403": h.response(
+            "Valid token without permission for footprints, or for this stored footprint (PACT 3.0 GetFootprint).",
+            h.pactErrorWith("AccessDenied"),
+          ),
           "404": h.response(
-            "Unknown or malformed id, not visible to the client, or not representable in v3.",
+            "Unknown or malformed id, or a footprint v3 cannot represent.",
             h.pactErrorWith("NotFound"),
           ),
           "501": h.response("The configured store does not serve v3.", h.pactErrorWith("NotImplemented")),

@@ -5,7 +5,8 @@
  * - `complete`: every property the v3 filters look at (productIds, companyIds, geography,
  *   productClassifications, a validity period starting after the others') — its id sorts first, so it is `data[0]` of the
  *   unfiltered `/3/footprints` list, from which the official conformance tool derives its filter
- *   values. Also representable in v2 (served on `/2` as well, values per one declared unit).
+ *   values. Declared per roll (`piece`, which v2 lacks): served on `/3` only, so the `/2` listing
+ *   keeps the v2 demo set.
  * - `successor` and `deprecated`: a changed footprint is a new id (PACT 3.0 lifecycle); the old
  *   one is `Deprecated` and named in `precedingPfIds`. Declared unit `piece`, which v2 lacks: both
  *   are served on `/3` only.
@@ -67,33 +68,34 @@ export function demoFootprintsV3(): Doc[] {
       validityPeriodEnd: "2027-12-31T00:00:00Z",
       ...PACKAGING_COMPANY,
       companyIds: [...PACKAGING_COMPANY.companyIds],
-      productDescription: "Stretch film, LLDPE, 23 µm, 50 % post-consumer recycled content, per kg",
+      productDescription:
+        "Stretch film roll, LLDPE, 23 µm, 500 mm × 1500 m (16.5 kg), 50 % post-consumer recycled content",
       productIds: ["urn:pact:rheinland-freight.example:product-id:stretch-film-23", "urn:gtin:4012345000024"],
       productClassifications: [
         "urn:pact:productclassification:un-cpc:36410",
         "urn:pact:productclassification:cn:3920102300",
       ],
-      productNameCompany: "Stretch film 23 µm rC50",
+      productNameCompany: "Stretch film roll 23 µm rC50",
       comment: "Demo data of ileap-ts, authored in PACT v3.0.",
       pcf: {
-        declaredUnitOfMeasurement: "kilogram",
+        declaredUnitOfMeasurement: "piece",
         declaredUnitAmount: "1",
-        productMassPerDeclaredUnit: "1",
+        productMassPerDeclaredUnit: "16.5",
         referencePeriodStart: "2024-01-01T00:00:00Z",
         referencePeriodEnd: "2025-01-01T00:00:00Z",
         geographyCountry: "DE",
         boundaryProcessesDescription: "Cradle-to-gate: polymer production, recycling, extrusion.",
-        pcfExcludingBiogenicUptake: "1.73",
-        pcfIncludingBiogenicUptake: "1.73",
-        fossilCarbonContent: "0.85",
+        pcfExcludingBiogenicUptake: "28.545",
+        pcfIncludingBiogenicUptake: "28.545",
+        fossilCarbonContent: "14.025",
         biogenicCarbonContent: "0",
-        recycledCarbonContent: "0.43",
-        fossilGhgEmissions: "1.71",
+        recycledCarbonContent: "7.095",
+        fossilGhgEmissions: "28.215",
         landUseChangeGhgEmissions: "0",
         aircraftGhgEmissions: "0",
         packagingEmissionsIncluded: true,
-        packagingGhgEmissions: "0.02",
-        outboundLogisticsGhgEmissions: "0.04",
+        packagingGhgEmissions: "0.33",
+        outboundLogisticsGhgEmissions: "0.66",
         ipccCharacterizationFactors: ["AR6"],
         crossSectoralStandards: ["ISO14067", "GHGP-Product", "PACT-3.0"],
         productOrSectorSpecificRules: [

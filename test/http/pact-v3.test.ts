@@ -163,4 +163,23 @@ describe("PACT v3 routes (/3/footprints, /3/footprints/{id}) beside /2", () => {
     await get(path);
     assert.equal(counter.calls.get("listFootprintsV3"), 1, "a write starts a new data version");
   });
+
+  it("answers 403 AccessDenied on /3 for a stored footprint the client may not see (404 on /2)", async () => {
+    const res = await host.app.request(`${ORIGIN}/auth/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from("transport_service_user:ileap").toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    const user = ((await res.json()) as { access_token: string }).access_token;
+    const toc = await get(`/3/footprints/${DEMO_FOOTPRINT_IDS.tocRoadDiesel}`, user);
+    assert.equal(toc.status, 403);
+    assert.equal((await json(toc)).code, "AccessDenied");
+    assert.equal((await get(`/2/footprints/${DEMO_FOOTPRINT_IDS.tocRoadDiesel}`, user)).status, 404);
+    assert.equal((await get(`/3/footprints/${DEMO_FOOTPRINT_IDS.sfRoad}`, user)).status, 200);
+    const unknown = await get("/3/footprints/00000000-0000-0000-0000-000000000000", user);
+    assert.equal(unknown.status, 404);
+  });
 });

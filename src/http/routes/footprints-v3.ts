@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { DATA_KINDS, type FootprintKind } from "../../auth/principal.ts";
+import { renderFootprint } from "../../model/v3/render.ts";
 import { pactError } from "../../protocol/errors.ts";
 import { parseV3Criteria } from "../../protocol/v3-filter.ts";
 import type { Store } from "../../store/store.ts";
@@ -60,7 +61,28 @@ export function footprintV3Routes(deps: AppDependencies): Hono<AppEnv> {
     if (id.length > 100) return notFound();
     const get = store.getFootprintV3 as NonNullable<Store["getFootprintV3"]>; // checked by the guard
     const doc = await get.call(store, id, c.get("principal"));
-    return doc === undefined ? notFound() : markCacheable(c, `{"data":${doc}}`);
+    if (doc !== undefined) return markCacheable(c, `{"data":${doc}}`);
+    // PACT 3.0 GetFootprint: "If it determines that a data recipient is not allowed to access the
+    // requested ProductFootprint, the host system MUST return a 403 Forbidden response." A stored
+    // footprint that v3 can represent but this client may not see is 403; anything else 404.
+    if (await existsInV3(store, id)) {
+      return pactErrorResponse(c, noPermissionError("this product footprint", "footprints-v3"));
+    }
+    return notFound();
   });
   return app;
+}
+
+/** Whether footprint `id` is stored (any visibility) and has a v3 rendering (write-side lookup). */
+async function existsInV3(store: Store, id: string): Promise<boolean> {
+  if (!store.latestFootprints) return false;
+  const head = (await store.latestFootprints([id])).get(id);
+  if (!head) return false;
+  try {
+    return (
+      renderFootprint(JSON.parse(head.document) as Record<string, unknown>, head.version).v3 !== undefined
+    );
+  } catch {
+    return false;
+  }
 }
