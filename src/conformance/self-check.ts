@@ -2,7 +2,8 @@
  * `ileap conformance --self` / `npm run selfcheck`: starts a throw-away demo host over HTTPS (a
  * fresh self-signed certificate for 127.0.0.1, 2-second tokens, a temporary data directory) and
  * runs the whole conformance suite against it — the plain-HTTP refusal and expired-token cases
- * included — then removes everything it made.
+ * included, and the callback cases 13 and 14.B through an in-process callback listener that the
+ * host knows as its peer — then removes everything it made.
  * @module
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { loadConfig } from "../config/load.ts";
 import { createIleapServer } from "../server.ts";
+import { startCallbackListener } from "./callback-listener.ts";
 import { runConformance } from "./index.ts";
 import type { ConformanceOptions, ConformanceReport } from "./types.ts";
 
@@ -58,36 +60,48 @@ export async function selfCheck(
     const { cert, key } = await throwAwayCertificate();
     writeFileSync(join(dir, "cert.pem"), cert);
     writeFileSync(join(dir, "key.pem"), key, { mode: 0o600 });
-    const config = loadConfig({
-      env: {
-        ILEAP_HOST: "127.0.0.1",
-        PORT: "0",
-        ILEAP_DATA_DIR: join(dir, "data"),
-        ILEAP_DEMO: "true",
-        ILEAP_TOKEN_TTL_SECONDS: String(SELF_CHECK_TOKEN_TTL_SECONDS),
-        ILEAP_TLS_CERT_FILE: join(dir, "cert.pem"),
-        ILEAP_TLS_KEY_FILE: join(dir, "key.pem"),
-      },
-    });
-    const host = await createIleapServer(config, { logger: pino({ level: "silent" }) });
+    // The requester of cases 12–14.B: the host answers its request events at this listener.
+    const listener = await startCallbackListener();
+    writeFileSync(
+      join(dir, "ileap.yaml"),
+      `${listener.peerConfig()}  pollIntervalMs: 100\n  backoffBaseMs: 100\n  backoffMaxMs: 1000\n`,
+    );
     try {
-      const running = await host.listen();
+      const config = loadConfig({
+        file: join(dir, "ileap.yaml"),
+        env: {
+          ILEAP_HOST: "127.0.0.1",
+          PORT: "0",
+          ILEAP_DATA_DIR: join(dir, "data"),
+          ILEAP_DEMO: "true",
+          ILEAP_TOKEN_TTL_SECONDS: String(SELF_CHECK_TOKEN_TTL_SECONDS),
+          ILEAP_TLS_CERT_FILE: join(dir, "cert.pem"),
+          ILEAP_TLS_KEY_FILE: join(dir, "key.pem"),
+        },
+      });
+      const host = await createIleapServer(config, { logger: pino({ level: "silent" }) });
       try {
-        const baseUrl = running.url.replace("://localhost", "://127.0.0.1");
-        const report = await runConformance({
-          baseUrl,
-          clientId: "hello",
-          clientSecret: "pathfinder",
-          tls: { ca: cert },
-          maxWaitForExpirySeconds: SELF_CHECK_TOKEN_TTL_SECONDS * 10,
-          ...options,
-        });
-        return { baseUrl, report };
+        const running = await host.listen();
+        try {
+          const baseUrl = running.url.replace("://localhost", "://127.0.0.1");
+          const report = await runConformance({
+            baseUrl,
+            clientId: "hello",
+            clientSecret: "pathfinder",
+            tls: { ca: cert },
+            maxWaitForExpirySeconds: SELF_CHECK_TOKEN_TTL_SECONDS * 10,
+            callbacks: listener,
+            ...options,
+          });
+          return { baseUrl, report };
+        } finally {
+          await running.close(1000);
+        }
       } finally {
-        await running.close(1000);
+        await host.close();
       }
     } finally {
-      await host.close();
+      await listener.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

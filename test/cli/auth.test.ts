@@ -86,7 +86,7 @@ describe("ileap auth", () => {
     assert.ok(stored.token?.accessToken);
     const list = await run(["footprints", "list", "--json"]);
     assert.equal(list.code, 0, list.stderr);
-    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 13);
+    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 12);
   });
 
   it("refuses wrong credentials with exit code 3 and does not save them", async () => {

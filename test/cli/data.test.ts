@@ -39,14 +39,14 @@ describe("ileap footprints / tad", () => {
     assert.equal(all.code, 0, all.stderr);
     const lines = all.stdout.trimEnd().split("\n");
     assert.match(lines[0]!, /^ID\s+KIND\s+PRODUCT\s+COMPANY\s+PCF\s+DECLARED UNIT\s+STATUS\s+UPDATED$/);
-    assert.equal(lines.length, 14);
+    assert.equal(lines.length, 13);
     assert.ok(
       lines.some(
         (l) => l.startsWith(DEMO_FOOTPRINT_IDS.sfRoad) && /\bSF\b.*748\.8\s+ton kilometer\s+Active/.test(l),
       ),
     );
     assert.doesNotMatch(all.stdout, ANSI);
-    assert.match(all.stderr, /13 footprints/);
+    assert.match(all.stderr, /12 footprints/);
     assert.doesNotMatch(all.stderr, /more available/);
     assert.equal(page.code, 0);
     assert.equal(page.stdout.trimEnd().split("\n").length, 6);
@@ -69,8 +69,8 @@ describe("ileap footprints / tad", () => {
     ]);
     assert.equal(json.code, 0, json.stderr);
     const items = JSON.parse(json.stdout) as Row[];
-    assert.equal(items.length, 13);
-    assert.equal(new Set(items.map((i) => i.id)).size, 13);
+    assert.equal(items.length, 12);
+    assert.equal(new Set(items.map((i) => i.id)).size, 12);
     assert.equal(ndjson.code, 0);
     const lines = ndjson.stdout.trimEnd().split("\n");
     assert.deepEqual(

@@ -82,7 +82,7 @@ describe("token renewal against our host", () => {
       tokenCache: { load: () => stale, save: () => {} },
     });
     const items = await client.listFootprints({ limit: 20 }).toArray();
-    assert.equal(items.length, 13);
+    assert.equal(items.length, 12);
     assert.equal(rec.tokenRequests(), 1);
     assert.equal(rec.statuses.filter((s) => s === 401).length, 1);
   });

@@ -22,7 +22,7 @@ import type { Store } from "../../src/store/store.ts";
 import { fixtures, TEST_COMPANY } from "../helpers/admin.ts";
 import { type PostgresTestServer, postgresSkipReason, startPostgres } from "../helpers/postgres.ts";
 
-const ENTRY = new URL("../../bin/ileap.js", import.meta.url).pathname;
+const ENTRY = new URL("../../scripts/ileap-dev.js", import.meta.url).pathname;
 const all: Principal = {
   subject: "all",
   clientId: "all",
