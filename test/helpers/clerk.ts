@@ -215,3 +215,51 @@ export async function startClerkHost(options: ClerkHostOptions = {}): Promise<Ru
     },
   };
 }
+
+/**
+ * What an end user of the customer's app can do with Clerk directly (no host involved): sign in
+ * through the FAPI, optionally create an organization (becoming its `org:admin`) and activate it.
+ * Returns the session token Clerk hands to that user's browser.
+ */
+export async function clerkUserSession(
+  emulator: RunningClerkEmulator,
+  identifier: string,
+  options: { readonly createOrganization?: string; readonly template?: string } = {},
+): Promise<{ jwt: string; sessionId: string; organizationId?: string }> {
+  const q = "?_is_native=1";
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  const signIn = await fetch(`${emulator.url}/v1/client/sign_ins${q}`, {
+    method: "POST",
+    headers: form,
+    body: new URLSearchParams({ strategy: "password", identifier, password: CLERK_TEST_PASSWORD }),
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status}`);
+  const clientToken = signIn.headers.get("authorization") ?? "";
+  const body = (await signIn.json()) as {
+    response: { created_session_id: string };
+    client: { sessions: Array<{ id: string; last_active_token: { jwt: string } }> };
+  };
+  const sessionId = body.response.created_session_id;
+  let jwt = body.client.sessions.find((s) => s.id === sessionId)?.last_active_token.jwt ?? "";
+  let organizationId: string | undefined;
+  const post = (path: string, params: Record<string, string> = {}) =>
+    fetch(`${emulator.url}${path}${q}`, {
+      method: "POST",
+      headers: { ...form, authorization: clientToken },
+      body: new URLSearchParams(params),
+    });
+  if (options.createOrganization) {
+    const created = await post("/v1/organizations", { name: options.createOrganization });
+    organizationId = ((await created.json()) as { response: { id: string } }).response.id;
+    const touched = await post(`/v1/client/sessions/${sessionId}/touch`, {
+      active_organization_id: organizationId,
+    });
+    jwt = ((await touched.json()) as { response: { last_active_token: { jwt: string } } }).response
+      .last_active_token.jwt;
+  }
+  if (options.template) {
+    const t = await post(`/v1/client/sessions/${sessionId}/tokens/${options.template}`);
+    jwt = ((await t.json()) as { jwt: string }).jwt;
+  }
+  return { jwt, sessionId, ...(organizationId ? { organizationId } : {}) };
+}

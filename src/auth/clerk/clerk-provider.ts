@@ -23,6 +23,7 @@ import type {
   VerifyResult,
 } from "../provider.ts";
 import { VerificationCache } from "../verification-cache.ts";
+import { authorize, chooseOrganization } from "./authorization.ts";
 import { ClerkVerifier } from "./clerk-verifier.ts";
 import type { ClerkConfig } from "./config.ts";
 import { INVALID_CREDENTIALS, mapSignInFailure, throttledFailure } from "./error-mapping.ts";
@@ -174,14 +175,15 @@ export class ClerkAuthProvider implements AuthProvider {
       return fail({
         status: 400,
         error: "invalid_request",
-        description: "organization_id must be a Clerk organization id (org_…) or slug",
+        description: "organization_id must be a Clerk organization id (org_…)",
       });
     }
-    const organization: { id: string; source: OrganizationSource } | undefined = requested
-      ? { id: requested, source: "request" }
-      : this.#config.organizationId
-        ? { id: this.#config.organizationId, source: "default" }
-        : undefined;
+    const choice = chooseOrganization(requested, this.#config);
+    if (!choice.ok) return fail({ status: 400, error: "invalid_request", description: choice.description });
+    const organization: { id: string; source: OrganizationSource } | undefined =
+      choice.organizationId === undefined
+        ? undefined
+        : { id: choice.organizationId, source: choice.requested ? "request" : "default" };
     const issuer = this.issuer(context);
     const normalized = normalizeIdentifier(identifier);
     const cacheKey = this.#hasher.fingerprint(
@@ -393,12 +395,14 @@ export class ClerkAuthProvider implements AuthProvider {
     return ok(jwt, expiresIn);
   }
 
+  /** The principal of a verified identity: organization and host roles only as {@link authorize} allows. */
   #principal(userId: string, organizationId: string | undefined, role: string | undefined): Principal {
+    const granted = authorize(userId, organizationId, role, this.#config);
     return {
       subject: userId,
       clientId: userId,
-      ...(organizationId ? { organizationId } : {}),
-      roles: role ? [role] : [],
+      ...(granted.organizationId ? { organizationId: granted.organizationId } : {}),
+      roles: granted.roles,
       grants: this.#config.grants,
     };
   }

@@ -5,6 +5,7 @@
 import { createPublicKey } from "node:crypto";
 import { ConfigError } from "../../config/load.ts";
 import { DATA_KINDS, type DataKind } from "../principal.ts";
+import { shortRole } from "./claims.ts";
 import { frontendApiFromPublishableKey, parseFrontendApiUrl } from "./publishable-key.ts";
 
 /** What the token endpoint hands out after a successful Clerk sign-in. */
@@ -25,10 +26,25 @@ export interface ClerkConfig {
    */
   readonly jwtKey?: string;
   /**
-   * Organization (id `org_…` or slug) activated after every sign-in unless the request names one
-   * in the form field `organization_id`. Default: none (no activation). Env `ILEAP_CLERK_ORGANIZATION_ID`.
+   * Organization id (`org_…`; slugs can be renamed, so they are not accepted) activated after every
+   * sign-in unless the request names another accepted one in the form field `organization_id`; the
+   * only organization whose role can grant host admin ({@link adminRole}). Default: none.
+   * Env `ILEAP_CLERK_ORGANIZATION_ID`.
    */
   readonly organizationId?: string;
+  /**
+   * Every organization the host accepts: {@link organizationId} plus `ILEAP_CLERK_ORGANIZATIONS`
+   * (comma list of `org_…` ids). A token request's `organization_id` may only pick one of them;
+   * when it is not empty, every token must be for one of them. Default: none.
+   */
+  readonly organizations: ReadonlySet<string>;
+  /**
+   * Organization role (`org:admin` or `admin`; stored in the short form) whose holders in
+   * {@link organizationId} are host admins (admin API). Default: none. Env `ILEAP_CLERK_ADMIN_ROLE`.
+   */
+  readonly adminRole?: string;
+  /** Clerk user ids (`user_…`) that are host admins. Default: none. Env `ILEAP_CLERK_ADMIN_USERS` (comma list). */
+  readonly adminUsers: ReadonlySet<string>;
   /**
    * `issue` (default): mint our own RS256 token from the verified Clerk identity. `clerk`: return
    * Clerk's JWT (session or template token) and verify Clerk tokens. Env `ILEAP_CLERK_TOKEN_MODE`.
@@ -188,6 +204,22 @@ function authorizedParties(env: Env): string[] {
   });
 }
 
+function idList(env: Env, name: string, re: RegExp, expected: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw.split(",").map((v) => v.trim());
+  const bad = items.find((v) => !re.test(v));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `${name}: expected a comma list of ${expected}, got ${JSON.stringify(bad)} in ${JSON.stringify(raw)}`,
+    );
+  }
+  return items;
+}
+
+const ORGANIZATION_ID = /^org_[A-Za-z0-9]{1,124}$/;
+const USER_ID = /^user_[A-Za-z0-9]{1,123}$/;
+
 function pattern(env: Env, name: string, re: RegExp, expected: string): string | undefined {
   const raw = read(env, name);
   if (raw !== undefined && !re.test(raw))
@@ -209,9 +241,25 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
   const organizationId = pattern(
     env,
     "ILEAP_CLERK_ORGANIZATION_ID",
-    /^[A-Za-z0-9_-]{1,128}$/,
-    "an organization id (org_…) or slug",
+    ORGANIZATION_ID,
+    "an organization id (org_…, from the Clerk Dashboard; slugs can be renamed and are not accepted)",
   );
+  const organizations = new Set([
+    ...(organizationId !== undefined ? [organizationId] : []),
+    ...idList(env, "ILEAP_CLERK_ORGANIZATIONS", ORGANIZATION_ID, "organization ids (org_…)"),
+  ]);
+  const adminRoleRaw = pattern(
+    env,
+    "ILEAP_CLERK_ADMIN_ROLE",
+    /^(org:)?[A-Za-z0-9_:-]{1,64}$/,
+    "an organization role key such as org:admin",
+  );
+  if (adminRoleRaw !== undefined && organizationId === undefined) {
+    throw new ConfigError(
+      "ILEAP_CLERK_ADMIN_ROLE: needs ILEAP_CLERK_ORGANIZATION_ID (the role grants host admin in that organization only; roles of other organizations never do)",
+    );
+  }
+  const adminUsers = new Set(idList(env, "ILEAP_CLERK_ADMIN_USERS", USER_ID, "Clerk user ids (user_…)"));
   const jwtTemplate = pattern(
     env,
     "ILEAP_CLERK_JWT_TEMPLATE",
@@ -228,6 +276,9 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
     frontendApi: frontendApi(env),
     ...(key !== undefined ? { jwtKey: key } : {}),
     ...(organizationId !== undefined ? { organizationId } : {}),
+    organizations,
+    ...(adminRoleRaw !== undefined ? { adminRole: shortRole(adminRoleRaw) } : {}),
+    adminUsers,
     tokenMode: mode,
     ...(jwtTemplate !== undefined ? { jwtTemplate } : {}),
     timeoutMs: int(env, "ILEAP_CLERK_TIMEOUT_MS", d.timeoutMs, 50, 120_000),

@@ -202,4 +202,32 @@ describe("loadClerkConfig", () => {
       /does not parse/,
     );
   });
+
+  it("organizations and admin grants: ids only, admin role needs the configured organization", () => {
+    const base = { ILEAP_CLERK_FRONTEND_API: "https://clerk.example.com" };
+    const c = loadClerkConfig({
+      ...base,
+      ILEAP_CLERK_ORGANIZATION_ID: "org_main",
+      ILEAP_CLERK_ORGANIZATIONS: "org_a, org_b",
+      ILEAP_CLERK_ADMIN_ROLE: "org:admin",
+      ILEAP_CLERK_ADMIN_USERS: "user_1,user_2",
+    });
+    assert.deepEqual([...c.organizations].sort(), ["org_a", "org_b", "org_main"]);
+    assert.equal(c.adminRole, "admin");
+    assert.deepEqual([...c.adminUsers], ["user_1", "user_2"]);
+    const d = loadClerkConfig(base);
+    assert.equal(d.organizations.size, 0);
+    assert.equal(d.adminRole, undefined);
+    assert.equal(d.adminUsers.size, 0);
+    throwsConfig({ ...base, ILEAP_CLERK_ORGANIZATION_ID: "acme" }, /^ILEAP_CLERK_ORGANIZATION_ID: .*slugs/);
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ORGANIZATIONS: "org_a,acme" },
+      /^ILEAP_CLERK_ORGANIZATIONS: .*"acme"/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ADMIN_ROLE: "org:admin" },
+      /^ILEAP_CLERK_ADMIN_ROLE: needs ILEAP_CLERK_ORGANIZATION_ID/,
+    );
+    throwsConfig({ ...base, ILEAP_CLERK_ADMIN_USERS: "alice" }, /^ILEAP_CLERK_ADMIN_USERS: /);
+  });
 });
