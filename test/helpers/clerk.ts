@@ -107,7 +107,10 @@ export async function startTestEmulator(
     signInRateLimit: false,
     now: clock.now,
     jwtTemplates: {
-      ileap: { lifetimeSeconds: 3600, claims: { org_id: "{{org.id}}", org_role: "{{org.role}}" } },
+      ileap: {
+        lifetimeSeconds: 3600,
+        claims: { aud: "ileap", org_id: "{{org.id}}", org_role: "{{org.role}}" },
+      },
     },
     ...options,
   });

@@ -99,6 +99,11 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #sessions:
     | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
+  /**
+   * `clerk` mode: Clerk users who got a token from our token endpoint. Unless `acceptAnyUser`, only
+   * their tokens verify: the instance also signs browser sessions of every end user of the app.
+   */
+  readonly #knownUsers = new LruMap<string, true>(100_000);
   readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0 };
 
   constructor(config: ClerkConfig, deps: ClerkProviderDeps) {
@@ -120,6 +125,9 @@ export class ClerkAuthProvider implements AuthProvider {
             authorizedParties: config.authorizedParties,
             timeoutMs: config.timeoutMs,
             jwksCooldownMs: config.jwksCooldownSeconds * 1000,
+            category: config.jwtTemplate ? "template" : "session",
+            ...(config.jwtTemplateAudience ? { templateAudience: config.jwtTemplateAudience } : {}),
+            organizations: config.organizations,
             jwksCacheMaxAgeMs: config.jwksCacheSeconds * 1000,
             now: this.#now,
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -291,6 +299,7 @@ export class ClerkAuthProvider implements AuthProvider {
       "Clerk sign-in complete",
     );
     if (!this.#verifier) return this.#mint(identity, req.issuer, req.cacheKey);
+    this.#knownUsers.set(identity.userId, true);
     if (this.#sessions && identity.clientToken !== undefined) {
       const handle = { clientToken: identity.clientToken, sessionId: identity.sessionId };
       this.#sessions.set(req.cacheKey, { handle, signedInAt: this.#now() });
@@ -428,6 +437,12 @@ export class ClerkAuthProvider implements AuthProvider {
             v.reason === "unavailable"
               ? { reason: "unavailable", detail: v.detail, retryAfterSeconds: this.#config.retryAfterSeconds }
               : { reason: v.reason, detail: v.detail },
+        };
+      }
+      if (!this.#config.acceptAnyUser && !this.#knownUsers.get(v.token.userId)) {
+        return {
+          ok: false,
+          failure: { reason: "invalid", detail: "the user did not obtain this token from this host" },
         };
       }
       const principal = this.#principal(v.token.userId, v.token.organizationId, v.token.organizationRole);

@@ -55,6 +55,18 @@ export interface ClerkConfig {
    * A failure to get it fails the token request. Default: none. Env `ILEAP_CLERK_JWT_TEMPLATE`.
    */
   readonly jwtTemplate?: string;
+  /**
+   * The `aud` claim the JWT template emits (set it in the template's claims, e.g.
+   * `{"aud": "ileap", "org_id": "{{org.id}}", "org_role": "{{org.role}}"}`); `clerk` mode accepts only
+   * template tokens with it. Required with {@link jwtTemplate}. Env `ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE`.
+   */
+  readonly jwtTemplateAudience?: string;
+  /**
+   * `clerk` mode: accept tokens of every user of the Clerk instance (e.g. browser sessions of the
+   * customer's app), not only of users who got their token from our token endpoint. Default
+   * `false`. Env `ILEAP_CLERK_ACCEPT_ANY_USER`.
+   */
+  readonly acceptAnyUser: boolean;
   /** Timeout of every call to Clerk, in ms. Default 5000. Env `ILEAP_CLERK_TIMEOUT_MS`. */
   readonly timeoutMs: number;
   /** Data kinds every Clerk principal may read. Default all. Env `ILEAP_CLERK_GRANTS` (`*` or a comma list). */
@@ -271,6 +283,20 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
       "ILEAP_CLERK_JWT_TEMPLATE: only used with ILEAP_CLERK_TOKEN_MODE=clerk (in issue mode the host mints its own token); unset it or set the mode to clerk",
     );
   }
+  const jwtTemplateAudience = pattern(
+    env,
+    "ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE",
+    /^[\x21-\x7e]{1,256}$/,
+    "the aud value the JWT template emits (no spaces)",
+  );
+  if (jwtTemplate !== undefined && jwtTemplateAudience === undefined) {
+    throw new ConfigError(
+      'ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: required with ILEAP_CLERK_JWT_TEMPLATE, so that tokens of other templates of the instance are not accepted; add e.g. "aud": "ileap" to the template\'s claims and set this to ileap',
+    );
+  }
+  const anyUser = read(env, "ILEAP_CLERK_ACCEPT_ANY_USER") ?? "false";
+  if (anyUser !== "true" && anyUser !== "false")
+    throw new ConfigError(`ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false, got ${JSON.stringify(anyUser)}`);
   const key = jwtKey(env);
   return {
     frontendApi: frontendApi(env),
@@ -281,6 +307,8 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
     adminUsers,
     tokenMode: mode,
     ...(jwtTemplate !== undefined ? { jwtTemplate } : {}),
+    ...(jwtTemplateAudience !== undefined ? { jwtTemplateAudience } : {}),
+    acceptAnyUser: anyUser === "true",
     timeoutMs: int(env, "ILEAP_CLERK_TIMEOUT_MS", d.timeoutMs, 50, 120_000),
     grants: grants(env),
     clockSkewSeconds: int(env, "ILEAP_CLERK_CLOCK_SKEW_SECONDS", d.clockSkewSeconds, 0, 300),

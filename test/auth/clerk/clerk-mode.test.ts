@@ -137,6 +137,7 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
     const good = {
       iss: h.emulator.url,
       sub: USERS.service,
+      sid: "sess_1",
       iat: now,
       nbf: now - 10,
       exp: now + 60,
@@ -289,6 +290,7 @@ describe("Clerk provider, clerk mode: JWT templates", () => {
       env: {
         ILEAP_CLERK_TOKEN_MODE: "clerk",
         ILEAP_CLERK_JWT_TEMPLATE: "ileap",
+        ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
         ILEAP_CLERK_ORGANIZATION_ID: ACME.id,
       },
     });
@@ -327,7 +329,11 @@ describe("Clerk provider, clerk mode: JWT templates", () => {
     const bad = await startClerkHost({
       emulator: h.emulator,
       clock: h.clock,
-      env: { ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "missing" },
+      env: {
+        ILEAP_CLERK_TOKEN_MODE: "clerk",
+        ILEAP_CLERK_JWT_TEMPLATE: "missing",
+        ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
+      },
     });
     try {
       const res = await bad.token("service@example.com", CLERK_TEST_PASSWORD);
@@ -379,6 +385,7 @@ describe("Clerk provider, clerk mode: key sources and azp", () => {
       const direct = await emulator.control.signJwt({
         iss: emulator.url,
         sub: USERS.service,
+        sid: "sess_1",
         iat: Math.floor(clock.now() / 1000),
         exp: Math.floor(clock.now() / 1000) + 60,
       });

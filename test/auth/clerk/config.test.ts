@@ -102,6 +102,7 @@ describe("loadClerkConfig", () => {
     assert.equal(c.jwtKey, undefined);
     assert.equal(c.organizationId, undefined);
     assert.equal(c.jwtTemplate, undefined);
+    assert.equal(c.acceptAnyUser, false, "by default only users signed in through this host");
   });
 
   it("derives the Frontend API from CLERK_PUBLISHABLE_KEY and checks it agrees with ILEAP_CLERK_FRONTEND_API", () => {
@@ -138,6 +139,8 @@ describe("loadClerkConfig", () => {
       ILEAP_CLERK_ORGANIZATION_ID: "org_abc",
       ILEAP_CLERK_TOKEN_MODE: "clerk",
       ILEAP_CLERK_JWT_TEMPLATE: "ileap",
+      ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
+      ILEAP_CLERK_ACCEPT_ANY_USER: "true",
       ILEAP_CLERK_TIMEOUT_MS: "1500",
       ILEAP_CLERK_GRANTS: "pcf, tad",
       ILEAP_CLERK_CLOCK_SKEW_SECONDS: "10",
@@ -156,6 +159,8 @@ describe("loadClerkConfig", () => {
     assert.equal(c.organizationId, "org_abc");
     assert.equal(c.tokenMode, "clerk");
     assert.equal(c.jwtTemplate, "ileap");
+    assert.equal(c.jwtTemplateAudience, "ileap");
+    assert.equal(c.acceptAnyUser, true);
     assert.equal(c.timeoutMs, 1500);
     assert.deepEqual([...c.grants].sort(), ["pcf", "tad"]);
     assert.deepEqual(c.authorizedParties, ["https://app.example.com", "http://localhost:3000"]);
@@ -171,6 +176,14 @@ describe("loadClerkConfig", () => {
     throwsConfig(
       { ...base, ILEAP_CLERK_JWT_TEMPLATE: "ileap" },
       /^ILEAP_CLERK_JWT_TEMPLATE: only used with ILEAP_CLERK_TOKEN_MODE=clerk/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "ileap" },
+      /^ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: required with ILEAP_CLERK_JWT_TEMPLATE/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ACCEPT_ANY_USER: "yes" },
+      /^ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false/,
     );
     throwsConfig(
       { ...base, ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "a/b" },
