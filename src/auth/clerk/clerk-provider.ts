@@ -29,6 +29,8 @@ import type { ClerkConfig } from "./config.ts";
 import { INVALID_CREDENTIALS, mapSignInFailure, throttledFailure } from "./error-mapping.ts";
 import { FapiClient } from "./fapi-client.ts";
 import { mintIssuedToken, verifyIssuedToken } from "./issued-token.ts";
+import { ClerkLockout, normalizeIdentifier } from "./lockout.ts";
+import { type ClerkSharedState, MemoryClerkState } from "./shared-state.ts";
 import {
   type ClerkIdentity,
   type OrganizationSource,
@@ -37,7 +39,6 @@ import {
   sessionGone,
   signInWithPassword,
 } from "./sign-in.ts";
-import { FailedAttemptThrottle, normalizeIdentifier } from "./throttle.ts";
 import { SingleFlight, TokenCache } from "./token-cache.ts";
 
 /** What the provider needs besides its configuration. */
@@ -56,6 +57,11 @@ export interface ClerkProviderDeps {
   readonly issuer?: string;
   /** Fixed `aud` of `issue`-mode tokens. Default: the issuer. */
   readonly audience?: string;
+  /**
+   * Lockouts, known users, the sign-in budget and the circuit: in the database to share them
+   * between replicas (`SqlClerkState`). Default: a {@link MemoryClerkState} of this process.
+   */
+  readonly state?: ClerkSharedState;
 }
 
 /** Counters since start (for metrics, tests and benchmarks). */
@@ -66,13 +72,16 @@ export interface ClerkProviderStats {
   readonly cacheHits: number;
   /** Token requests that joined a sign-in already in flight. */
   readonly joined: number;
-  /** Token requests refused by the failed-attempt throttle. */
+  /** Token requests refused by the lockout cap (without calling Clerk). */
   readonly throttled: number;
   /** `clerk` mode: tokens obtained from an existing Clerk session instead of a new sign-in. */
   readonly refreshes: number;
 }
 
 const ORGANIZATION_PARAM = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `Retry-After` of the lockout answer: it lasts until a known-good sign-in or an operator unlock. */
+const LOCKED_RETRY_AFTER_SECONDS = 3600;
 
 function ok(accessToken: string, expiresIn: number): TokenResult {
   return { ok: true, token: { access_token: accessToken, token_type: "bearer", expires_in: expiresIn } };
@@ -93,17 +102,13 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #hasher = new CredentialHasher();
   readonly #cache: TokenCache;
   readonly #flight = new SingleFlight<TokenResult>();
-  readonly #throttle: FailedAttemptThrottle;
+  readonly #state: ClerkSharedState;
+  readonly #lockout: ClerkLockout;
   readonly #verified: VerificationCache<Principal>;
   /** `clerk` mode: signed-in Clerk sessions by cache key, reused for fresh tokens. */
   readonly #sessions:
     | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
-  /**
-   * `clerk` mode: Clerk users who got a token from our token endpoint. Unless `acceptAnyUser`, only
-   * their tokens verify: the instance also signs browser sessions of every end user of the app.
-   */
-  readonly #knownUsers = new LruMap<string, true>(100_000);
   readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0 };
 
   constructor(config: ClerkConfig, deps: ClerkProviderDeps) {
@@ -138,11 +143,8 @@ export class ClerkAuthProvider implements AuthProvider {
       minRemainingSeconds: config.cacheMinRemainingSeconds,
       now: this.#now,
     });
-    this.#throttle = new FailedAttemptThrottle({
-      maxFailures: config.maxFailedAttempts,
-      windowSeconds: config.failedAttemptsWindowSeconds,
-      now: this.#now,
-    });
+    this.#state = deps.state ?? new MemoryClerkState();
+    this.#lockout = new ClerkLockout(this.#state, config.maxFailedAttempts);
     this.#verified = new VerificationCache();
     this.#sessions =
       config.tokenMode === "clerk" && config.sessionReuseSeconds > 0
@@ -243,17 +245,14 @@ export class ClerkAuthProvider implements AuthProvider {
     };
     const refreshed = await this.#refresh(req.cacheKey, where);
     if (refreshed) return refreshed;
-    const decision = this.#throttle.acquire(
-      req.normalized,
-      this.#hasher.fingerprint("credential", req.normalized, req.password),
-    );
+    const decision = await this.#lockout.acquire(req.identifier, req.password);
     if (!decision.allowed) {
       this.#stats.throttled++;
       this.#log.warn(
-        { ...where, event: "clerk_sign_in_throttled", retryAfterSeconds: decision.retryAfterSeconds },
-        "too many failed Clerk sign-ins",
+        { ...where, event: "clerk_sign_in_locked", failures: decision.failures },
+        "sign-ins refused: too many consecutive failures (unlock with: ileap clerk unlock)",
       );
-      return fail(throttledFailure(decision.retryAfterSeconds));
+      return fail(throttledFailure(LOCKED_RETRY_AFTER_SECONDS));
     }
     this.#stats.signIns++;
     let signIn: Awaited<ReturnType<typeof signInWithPassword>>;
@@ -265,7 +264,7 @@ export class ClerkAuthProvider implements AuthProvider {
         ...(this.#config.jwtTemplate ? { template: this.#config.jwtTemplate } : {}),
       });
     } catch (e) {
-      decision.ticket.release();
+      await decision.ticket.release();
       this.#log.error(
         { ...where, event: "clerk_sign_in_error", err: e instanceof Error ? e.message : String(e) },
         "Clerk sign-in failed unexpectedly",
@@ -278,16 +277,16 @@ export class ClerkAuthProvider implements AuthProvider {
     }
     if (!signIn.ok) {
       const mapped = mapSignInFailure(signIn.failure, { retryAfterSeconds: this.#config.retryAfterSeconds });
-      if (mapped.credentialFailure) decision.ticket.failure();
-      else decision.ticket.release();
+      if (mapped.credentialFailure) await decision.ticket.failure();
+      else await decision.ticket.release();
       this.#log[mapped.level](
         { ...where, ...mapped.logFields, event: "clerk_sign_in_failed", answer: mapped.failure.status },
         `Clerk sign-in failed: ${mapped.failure.error}`,
       );
       return fail(mapped.failure);
     }
-    decision.ticket.success();
     const identity = signIn.identity;
+    await decision.ticket.success(identity.userId, identity.identifiers);
     this.#log.info(
       {
         ...where,
@@ -299,7 +298,8 @@ export class ClerkAuthProvider implements AuthProvider {
       "Clerk sign-in complete",
     );
     if (!this.#verifier) return this.#mint(identity, req.issuer, req.cacheKey);
-    this.#knownUsers.set(identity.userId, true);
+    // Unless acceptAnyUser, only users who got a token here verify in clerk mode.
+    await this.#state.addKnownUser(identity.userId, this.#now());
     if (this.#sessions && identity.clientToken !== undefined) {
       const handle = { clientToken: identity.clientToken, sessionId: identity.sessionId };
       this.#sessions.set(req.cacheKey, { handle, signedInAt: this.#now() });
@@ -439,7 +439,7 @@ export class ClerkAuthProvider implements AuthProvider {
               : { reason: v.reason, detail: v.detail },
         };
       }
-      if (!this.#config.acceptAnyUser && !this.#knownUsers.get(v.token.userId)) {
+      if (!this.#config.acceptAnyUser && !(await this.#state.isKnownUser(v.token.userId))) {
         return {
           ok: false,
           failure: { reason: "invalid", detail: "the user did not obtain this token from this host" },
@@ -465,8 +465,21 @@ export class ClerkAuthProvider implements AuthProvider {
     return { ok: true, principal, expiresAt: v.expiresAt };
   }
 
+  /**
+   * Operator reset of the lockout of an identifier or a Clerk user id (`user_…`), as
+   * `ileap clerk unlock` does on the shared state. `true` when failures were cleared.
+   */
+  unlock(identifierOrUserId: string): Promise<boolean> {
+    return this.#lockout.unlock(identifierOrUserId);
+  }
+
+  /** Consecutive failed sign-ins counted for an identifier. */
+  failures(identifier: string): Promise<number> {
+    return this.#lockout.failures(identifier);
+  }
+
   async close(): Promise<void> {
-    // Nothing to release: no timers, and in-flight sign-ins end by their own timeout.
+    // No timers; in-flight sign-ins end by their own timeout. The state is closed by its owner.
   }
 }
 

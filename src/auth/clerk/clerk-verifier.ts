@@ -175,11 +175,14 @@ export class ClerkVerifier {
     const cat = header.cat;
     if (cat !== undefined && cat !== TOKEN_CATEGORY[this.#category])
       return fail(
-        cat === TOKEN_CATEGORY.machine ? "machine token" : `token category not accepted (${this.#category} tokens only)`,
+        cat === TOKEN_CATEGORY.machine
+          ? "machine token"
+          : `token category not accepted (${this.#category} tokens only)`,
       );
     if (this.#category === "session") {
       // Session tokens name their session; template tokens are told apart by `cat` and `aud`.
-      if (typeof payload.sid !== "string" || payload.sid === "") return fail("sid missing (not a session token)");
+      if (typeof payload.sid !== "string" || payload.sid === "")
+        return fail("sid missing (not a session token)");
     }
     if (payload.sts === "pending") return fail("session is pending (organization selection required)");
     if (payload.sts !== undefined && payload.sts !== "active") return fail("session is not active");

@@ -79,13 +79,12 @@ export interface ClerkConfig {
    */
   readonly authorizedParties: readonly string[];
   /**
-   * Failed sign-ins per identifier within the window after which we answer 429 without calling
-   * Clerk. Keep it below the instance's lockout threshold (Clerk: 10 by default). Default 5.
-   * Env `ILEAP_CLERK_MAX_FAILED_ATTEMPTS`.
+   * Consecutive failed sign-ins per Clerk user (per identifier until the user is known) after which
+   * we answer 429 without calling Clerk, until a sign-in with the last known-good credential or an
+   * operator unlock (`ileap clerk unlock`); no time window (Clerk's own lockout, 10 failures, does
+   * not decay either). 1 to 9. Default 5. Env `ILEAP_CLERK_MAX_FAILED_ATTEMPTS`.
    */
   readonly maxFailedAttempts: number;
-  /** Window of the failed-attempt throttle, in seconds. Default 900. Env `ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS`. */
-  readonly failedAttemptsWindowSeconds: number;
   /** Entries of the per-credential token cache; 0 turns the cache off. Default 10000. Env `ILEAP_CLERK_CACHE_SIZE`. */
   readonly cacheSize: number;
   /**
@@ -113,7 +112,6 @@ export const CLERK_CONFIG_DEFAULTS = {
   timeoutMs: 5000,
   clockSkewSeconds: 5,
   maxFailedAttempts: 5,
-  failedAttemptsWindowSeconds: 900,
   cacheSize: 10_000,
   cacheMinRemainingSeconds: 300,
   sessionReuseSeconds: 3600,
@@ -296,7 +294,9 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
   }
   const anyUser = read(env, "ILEAP_CLERK_ACCEPT_ANY_USER") ?? "false";
   if (anyUser !== "true" && anyUser !== "false")
-    throw new ConfigError(`ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false, got ${JSON.stringify(anyUser)}`);
+    throw new ConfigError(
+      `ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false, got ${JSON.stringify(anyUser)}`,
+    );
   const key = jwtKey(env);
   return {
     frontendApi: frontendApi(env),
@@ -313,14 +313,7 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
     grants: grants(env),
     clockSkewSeconds: int(env, "ILEAP_CLERK_CLOCK_SKEW_SECONDS", d.clockSkewSeconds, 0, 300),
     authorizedParties: authorizedParties(env),
-    maxFailedAttempts: int(env, "ILEAP_CLERK_MAX_FAILED_ATTEMPTS", d.maxFailedAttempts, 1, 100),
-    failedAttemptsWindowSeconds: int(
-      env,
-      "ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS",
-      d.failedAttemptsWindowSeconds,
-      1,
-      86_400,
-    ),
+    maxFailedAttempts: int(env, "ILEAP_CLERK_MAX_FAILED_ATTEMPTS", d.maxFailedAttempts, 1, 9),
     cacheSize: int(env, "ILEAP_CLERK_CACHE_SIZE", d.cacheSize, 0, 1_000_000),
     cacheMinRemainingSeconds: int(
       env,

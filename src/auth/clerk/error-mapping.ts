@@ -261,12 +261,13 @@ export function mapSignInFailure(failure: SignInFailure, options: ErrorMappingOp
   }
 }
 
-/** 429 answered by our own failed-attempt throttle, before calling Clerk. */
+/** 429 answered by our own lockout cap, before calling Clerk. */
 export function throttledFailure(retryAfterSeconds: number): TokenFailure {
   return {
     status: 429,
     error: "temporarily_unavailable",
-    description: "Too many failed sign-ins for this client id; retry later",
+    description:
+      "Too many failed sign-ins for this client id: sign-ins are refused until the last credentials that worked are used again or an operator unlocks it (ileap clerk unlock)",
     retryAfterSeconds,
   };
 }

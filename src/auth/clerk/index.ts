@@ -23,7 +23,9 @@ export {
   type FapiError,
   type FapiResult,
 } from "./fapi-client.ts";
+export { ClerkLockout, normalizeIdentifier } from "./lockout.ts";
 export { frontendApiFromPublishableKey, isLoopbackHost, parseFrontendApiUrl } from "./publishable-key.ts";
+export { type ClerkSharedState, MemoryClerkState } from "./shared-state.ts";
 export {
   type ClerkIdentity,
   refreshSessionToken,
@@ -34,5 +36,4 @@ export {
   sessionGone,
   signInWithPassword,
 } from "./sign-in.ts";
-export { FailedAttemptThrottle, type FailedAttemptThrottleOptions } from "./throttle.ts";
 export { SingleFlight, TokenCache, type TokenCacheOptions } from "./token-cache.ts";

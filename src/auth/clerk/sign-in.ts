@@ -34,6 +34,20 @@ export interface ClerkIdentity {
   readonly templateJwt?: string;
   /** The Clerk client token of this flow (a secret: never log it), to refresh tokens of the session. */
   readonly clientToken?: string;
+  /** Every identifier Clerk lists for the user (emails, username, phone numbers), bounded. */
+  readonly identifiers: readonly string[];
+}
+
+/** The user's identifiers as the session JSON lists them (at most 20, each at most 320 characters). */
+function identifiersOf(session: FapiSession): string[] {
+  const u = session.user;
+  if (!u) return [];
+  const all = [
+    ...(Array.isArray(u.email_addresses) ? u.email_addresses.map((e) => e?.email_address) : []),
+    ...(Array.isArray(u.phone_numbers) ? u.phone_numbers.map((p) => p?.phone_number) : []),
+    u.username,
+  ];
+  return all.filter((v): v is string => typeof v === "string" && v !== "" && v.length <= 320).slice(0, 20);
 }
 
 /** Why the flow failed, by stage. */
@@ -173,6 +187,7 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
       ...(sessionJwt ? { sessionJwt } : {}),
       ...(templateJwt ? { templateJwt } : {}),
       ...(clientToken !== undefined ? { clientToken } : {}),
+      identifiers: identifiersOf(session),
     },
   };
 }

@@ -89,7 +89,6 @@ describe("loadClerkConfig", () => {
     assert.equal(c.tokenMode, "issue");
     assert.equal(c.timeoutMs, CLERK_CONFIG_DEFAULTS.timeoutMs);
     assert.equal(c.maxFailedAttempts, 5);
-    assert.equal(c.failedAttemptsWindowSeconds, 900);
     assert.equal(c.cacheSize, 10_000);
     assert.equal(c.cacheMinRemainingSeconds, 300);
     assert.equal(c.clockSkewSeconds, 5);
@@ -146,7 +145,6 @@ describe("loadClerkConfig", () => {
       ILEAP_CLERK_CLOCK_SKEW_SECONDS: "10",
       ILEAP_CLERK_AUTHORIZED_PARTIES: "https://app.example.com, http://localhost:3000/",
       ILEAP_CLERK_MAX_FAILED_ATTEMPTS: "3",
-      ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS: "60",
       ILEAP_CLERK_CACHE_SIZE: "0",
       ILEAP_CLERK_CACHE_MIN_REMAINING_SECONDS: "30",
       ILEAP_CLERK_JWKS_COOLDOWN_SECONDS: "0",
