@@ -10,6 +10,7 @@ import type { ClerkAuthProvider } from "../../src/auth/clerk/clerk-provider.ts";
 import { createClerkAuthProvider } from "../../src/auth/clerk/clerk-provider.ts";
 import type { ClerkConfig } from "../../src/auth/clerk/config.ts";
 import { loadClerkConfig } from "../../src/auth/clerk/config.ts";
+import type { ClerkSharedState } from "../../src/auth/clerk/shared-state.ts";
 import type { KeyRing } from "../../src/auth/local/keyring.ts";
 import { loadKeyRing } from "../../src/auth/local/keyring.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -129,6 +130,8 @@ export interface ClerkHostOptions {
   readonly tokenTtlSeconds?: number;
   /** Clock. Default: a new {@link makeClock}. */
   readonly clock?: TestClock;
+  /** Shared state of the provider (e.g. an `SqlClerkState` shared by two hosts). Default: in memory. */
+  readonly state?: ClerkSharedState;
 }
 
 export interface RunningClerkHost {
@@ -184,7 +187,13 @@ export async function startClerkHost(options: ClerkHostOptions = {}): Promise<Ru
   const logs = new LogSink();
   const logger = pino({ level: "debug" }, logs);
   const keys = await testKeyRing();
-  const provider = createClerkAuthProvider(clerkConfig, { keys, logger, tokenTtlSeconds, now: clock.now });
+  const provider = createClerkAuthProvider(clerkConfig, {
+    keys,
+    logger,
+    tokenTtlSeconds,
+    now: clock.now,
+    ...(options.state ? { state: options.state } : {}),
+  });
   const host = await createIleapServer(config, { auth: provider, logger });
   const running = await host.listen();
   const baseUrl = `${running.url}${config.pathPrefix}`;

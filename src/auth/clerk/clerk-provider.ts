@@ -91,6 +91,17 @@ function fail(failure: TokenFailure): TokenResult {
   return { ok: false, failure };
 }
 
+/** What one sign-in flow needs. */
+interface ObtainRequest {
+  identifier: string;
+  password: string;
+  normalized: string;
+  organization: { id: string; source: OrganizationSource } | undefined;
+  issuer: string;
+  cacheKey: string;
+  remoteAddress: string | undefined;
+}
+
 /** The Clerk implementation of the {@link AuthProvider} seam. */
 export class ClerkAuthProvider implements AuthProvider {
   readonly #config: ClerkConfig;
@@ -211,7 +222,7 @@ export class ClerkAuthProvider implements AuthProvider {
     let leader = false;
     const result = await this.#flight.run(cacheKey, () => {
       leader = true;
-      return this.#obtain({
+      return this.#obtainSafely({
         identifier,
         password,
         normalized,
@@ -225,15 +236,25 @@ export class ClerkAuthProvider implements AuthProvider {
     return result;
   }
 
-  async #obtain(req: {
-    identifier: string;
-    password: string;
-    normalized: string;
-    organization: { id: string; source: OrganizationSource } | undefined;
-    issuer: string;
-    cacheKey: string;
-    remoteAddress: string | undefined;
-  }): Promise<TokenResult> {
+  /** {@link #obtain}, with a failure of the shared state (its database) answered 503. */
+  async #obtainSafely(req: ObtainRequest): Promise<TokenResult> {
+    try {
+      return await this.#obtain(req);
+    } catch (e) {
+      this.#log.error(
+        { event: "clerk_state_unavailable", err: e instanceof Error ? e.message : String(e) },
+        "the Clerk sign-in state (database) is unavailable",
+      );
+      return fail({
+        status: 503,
+        error: "temporarily_unavailable",
+        description: "The sign-in state of this host is unavailable; retry later",
+        retryAfterSeconds: this.#config.retryAfterSeconds,
+      });
+    }
+  }
+
+  async #obtain(req: ObtainRequest): Promise<TokenResult> {
     const again = this.#cache.get(req.cacheKey);
     if (again) {
       this.#stats.cacheHits++;
@@ -439,7 +460,20 @@ export class ClerkAuthProvider implements AuthProvider {
               : { reason: v.reason, detail: v.detail },
         };
       }
-      if (!this.#config.acceptAnyUser && !(await this.#state.isKnownUser(v.token.userId))) {
+      let known: boolean;
+      try {
+        known = this.#config.acceptAnyUser || (await this.#state.isKnownUser(v.token.userId));
+      } catch {
+        return {
+          ok: false,
+          failure: {
+            reason: "unavailable",
+            detail: "the sign-in state (database) is unavailable",
+            retryAfterSeconds: this.#config.retryAfterSeconds,
+          },
+        };
+      }
+      if (!known) {
         return {
           ok: false,
           failure: { reason: "invalid", detail: "the user did not obtain this token from this host" },
@@ -478,8 +512,9 @@ export class ClerkAuthProvider implements AuthProvider {
     return this.#lockout.failures(identifier);
   }
 
+  /** Closes the shared state (its database handle). In-flight sign-ins end by their own timeout. */
   async close(): Promise<void> {
-    // No timers; in-flight sign-ins end by their own timeout. The state is closed by its owner.
+    await this.#state.close();
   }
 }
 

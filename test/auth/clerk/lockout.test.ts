@@ -6,14 +6,23 @@
  * the cache or signs in while the identifier is capped.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { SqlClerkState } from "../../../src/auth/clerk/sql-state.ts";
+import { clerkUnlockCommand } from "../../../src/cli/commands/clerk.ts";
+import { PostgresStore } from "../../../src/store/postgres/postgres-store.ts";
+import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.ts";
 import {
   CLERK_TEST_PASSWORD,
   makeClock,
   type RunningClerkHost,
   startClerkHost,
   startTestEmulator,
+  USERS,
 } from "../../helpers/clerk.ts";
+import { postgresSkipReason, startPostgres } from "../../helpers/postgres.ts";
 
 type OAuthError = { error: string; error_description: string };
 
@@ -89,6 +98,98 @@ describe("Clerk lockout: the real client keeps working while its identifier is c
       assert.equal(await h.provider.failures("member@example.com"), 0, "the success cleared the count");
     } finally {
       await h.close();
+    }
+  });
+});
+
+/** Two replicas of the host sharing one Clerk state in the store's database (migrated by the store). */
+async function replicas(
+  kind: "sqlite" | "postgres",
+): Promise<{ a: RunningClerkHost; b: RunningClerkHost; close(): Promise<void> }> {
+  const clock = makeClock();
+  const emulator = await startTestEmulator(clock);
+  let url: string | undefined;
+  let stopDb: () => Promise<void> = async () => undefined;
+  const dir = mkdtempSync(join(tmpdir(), "ileap-clerk-state-"));
+  if (kind === "postgres") {
+    const cluster = await startPostgres({ database: "clerk_state" });
+    url = cluster.connectionString;
+    stopDb = () => cluster.stop();
+    await (await PostgresStore.connect({ connectionString: url })).close();
+  } else {
+    await new SqliteStore({ file: join(dir, "ileap.sqlite") }).close();
+  }
+  const state = () =>
+    new SqlClerkState(url ? { connectionString: url } : { sqliteFile: join(dir, "ileap.sqlite") }, clock.now);
+  const a = await startClerkHost({ emulator, clock, state: state() });
+  const b = await startClerkHost({ emulator, clock, state: state() });
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await emulator.close();
+      await stopDb();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+for (const kind of ["sqlite", "postgres"] as const) {
+  const skip = kind === "postgres" ? postgresSkipReason() : undefined;
+  describe(`Clerk lockout shared by replicas (${kind}; findings 3 and 4)`, { skip: skip ?? false }, () => {
+    it("one cap for all replicas; the real client signs in on a replica that never saw it, while capped", async () => {
+      const r = await replicas(kind);
+      try {
+        // The real client signs in on replica A.
+        assert.equal((await r.a.token("outsider@example.com", CLERK_TEST_PASSWORD)).status, 200);
+        // An attacker spreads wrong passwords over both replicas: 5 reach Clerk, in total.
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          statuses.push((await r.a.token("outsider@example.com", `a-${i}`)).status);
+          statuses.push((await r.b.token("outsider@example.com", `b-${i}`)).status);
+        }
+        assert.deepEqual(statuses, [400, 400, 400, 400, 400, 429, 429, 429, 429, 429]);
+        assert.equal(r.a.emulator.control.stats().signIns.rejected, 5);
+        // Replica B has no cached token for the real client: its known-good credential still signs in.
+        const res = await r.b.token("outsider@example.com", CLERK_TEST_PASSWORD);
+        assert.equal(res.status, 200, res.text);
+        // The operator can unlock from any replica (what `ileap clerk unlock` does on the database).
+        for (let i = 0; i < 5; i++) await r.a.token("outsider@example.com", `again-${i}`);
+        assert.equal((await r.b.token("outsider@example.com", "x")).status, 429);
+        assert.equal(await r.b.provider.unlock("outsider@example.com"), true);
+        assert.equal(await r.a.provider.failures("outsider@example.com"), 0);
+      } finally {
+        await r.close();
+      }
+    });
+  });
+}
+
+describe("ileap clerk unlock", () => {
+  it("clears the cap in the store's database, for identifiers and user ids", async () => {
+    const clock = makeClock();
+    const dir = mkdtempSync(join(tmpdir(), "ileap-clerk-unlock-"));
+    await new SqliteStore({ file: join(dir, "ileap.sqlite") }).close();
+    const h = await startClerkHost({
+      clock,
+      state: new SqlClerkState({ sqliteFile: join(dir, "ileap.sqlite") }, clock.now),
+    });
+    try {
+      for (let i = 0; i < 6; i++) await h.token("loner@example.com", `bad-${i}`);
+      assert.equal((await h.token("loner@example.com", CLERK_TEST_PASSWORD)).status, 429);
+      const lines = await clerkUnlockCommand(["Loner@Example.com", "user_nobody"], { dataDir: dir }, {});
+      assert.deepEqual(lines, ["Loner@Example.com: unlocked", "user_nobody: was not locked"]);
+      assert.equal((await h.token("loner@example.com", CLERK_TEST_PASSWORD)).status, 200);
+      for (let i = 0; i < 6; i++) await h.token("loner@example.com", `bad-again-${i}`);
+      assert.deepEqual(await clerkUnlockCommand([USERS.loner], { dataDir: dir }, {}), [
+        `${USERS.loner}: unlocked`,
+      ]);
+      assert.equal((await h.token("loner@example.com", "one more guess")).status, 400);
+    } finally {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
