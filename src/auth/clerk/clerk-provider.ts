@@ -33,6 +33,7 @@ import { ClerkLockout, normalizeIdentifier } from "./lockout.ts";
 import { type ClerkSharedState, MemoryClerkState } from "./shared-state.ts";
 import {
   type ClerkIdentity,
+  endSession,
   type OrganizationSource,
   refreshSessionToken,
   type SessionHandle,
@@ -76,6 +77,8 @@ export interface ClerkProviderStats {
   readonly throttled: number;
   /** `clerk` mode: tokens obtained from an existing Clerk session instead of a new sign-in. */
   readonly refreshes: number;
+  /** Clerk sessions we ended after use. */
+  readonly signOuts: number;
 }
 
 const ORGANIZATION_PARAM = /^[A-Za-z0-9_-]{1,128}$/;
@@ -120,7 +123,7 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #sessions:
     | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
-  readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0 };
+  readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0, signOuts: 0 };
 
   constructor(config: ClerkConfig, deps: ClerkProviderDeps) {
     this.#config = config;
@@ -318,7 +321,12 @@ export class ClerkAuthProvider implements AuthProvider {
       },
       "Clerk sign-in complete",
     );
-    if (!this.#verifier) return this.#mint(identity, req.issuer, req.cacheKey);
+    if (!this.#verifier) {
+      const minted = await this.#mint(identity, req.issuer, req.cacheKey);
+      // Our own token carries the identity: the Clerk session is not needed any more.
+      await this.#signOut(identity, where);
+      return minted;
+    }
     // Unless acceptAnyUser, only users who got a token here verify in clerk mode.
     await this.#state.addKnownUser(identity.userId, this.#now());
     if (this.#sessions && identity.clientToken !== undefined) {
@@ -344,6 +352,7 @@ export class ClerkAuthProvider implements AuthProvider {
     if (!entry) return undefined;
     if (this.#now() - entry.signedInAt >= this.#config.sessionReuseSeconds * 1000) {
       this.#sessions?.delete(cacheKey);
+      await this.#signOut(entry.handle, where);
       return undefined;
     }
     const r = await refreshSessionToken(this.#fapi, entry.handle, this.#config.jwtTemplate);
@@ -365,6 +374,24 @@ export class ClerkAuthProvider implements AuthProvider {
       "Clerk token refresh failed",
     );
     return fail(mapped.failure);
+  }
+
+  /** Ends a Clerk session we no longer use (best effort: otherwise it lives on in Clerk until it expires). */
+  async #signOut(
+    handle: { clientToken?: string; sessionId: string },
+    where: Record<string, string>,
+  ): Promise<void> {
+    if (handle.clientToken === undefined) return;
+    const ended = await endSession(this.#fapi, {
+      clientToken: handle.clientToken,
+      sessionId: handle.sessionId,
+    });
+    if (ended) this.#stats.signOuts++;
+    else
+      this.#log.info(
+        { ...where, event: "clerk_sign_out_failed" },
+        "could not end the Clerk session; it expires by itself",
+      );
   }
 
   async #mint(identity: ClerkIdentity, issuer: string, cacheKey: string): Promise<TokenResult> {

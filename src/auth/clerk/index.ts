@@ -17,6 +17,7 @@ export {
 export { CLERK_CONFIG_DEFAULTS, type ClerkConfig, type ClerkTokenMode, loadClerkConfig } from "./config.ts";
 export { INVALID_CREDENTIALS, type MappedFailure, mapSignInFailure } from "./error-mapping.ts";
 export {
+  CLERK_API_VERSION,
   DEFAULT_FAPI_TIMEOUT_MS,
   FapiClient,
   type FapiClientOptions,

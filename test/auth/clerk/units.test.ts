@@ -93,7 +93,10 @@ describe("FAPI client and sign-in flow", () => {
       clientToken,
       identifiers: [],
     });
-    assert.equal(calls[0]?.url, "https://clerk.example.com/v1/client/sign_ins?_is_native=1");
+    assert.equal(
+      calls[0]?.url,
+      "https://clerk.example.com/v1/client/sign_ins?_is_native=1&__clerk_api_version=2025-11-10",
+    );
     assert.equal(calls[0]?.headers["content-type"], "application/x-www-form-urlencoded");
     assert.equal(calls[0]?.headers.authorization, undefined);
     assert.deepEqual(Object.fromEntries(new URLSearchParams(calls[0]?.body)), {
@@ -101,12 +104,15 @@ describe("FAPI client and sign-in flow", () => {
       identifier: "a@example.com",
       password: "p+ss word&=",
     });
-    assert.equal(calls[1]?.url, "https://clerk.example.com/v1/client/sessions/sess_new/touch?_is_native=1");
+    assert.equal(
+      calls[1]?.url,
+      "https://clerk.example.com/v1/client/sessions/sess_new/touch?_is_native=1&__clerk_api_version=2025-11-10",
+    );
     assert.equal(calls[1]?.headers.authorization, clientToken);
     assert.equal(calls[1]?.body, "active_organization_id=org_1");
     assert.equal(
       calls[2]?.url,
-      "https://clerk.example.com/v1/client/sessions/sess_new/tokens/long?_is_native=1",
+      "https://clerk.example.com/v1/client/sessions/sess_new/tokens/long?_is_native=1&__clerk_api_version=2025-11-10",
     );
     assert.equal(calls[2]?.headers.authorization, clientToken);
   });
@@ -252,7 +258,11 @@ describe("error mapping", () => {
     const locked = signIn(clerk(403, "user_locked"));
     assert.equal(locked.failure.status, 400);
     assert.equal(locked.failure.error, "invalid_client");
-    assert.equal(locked.failure.description, "Client authentication failed", "no hint that the account exists");
+    assert.equal(
+      locked.failure.description,
+      "Client authentication failed",
+      "no hint that the account exists",
+    );
     const limited = signIn(clerk(429, "too_many_requests", { retryAfterSeconds: 8 }));
     assert.deepEqual(
       {
