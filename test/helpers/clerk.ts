@@ -182,6 +182,8 @@ export async function startClerkHost(options: ClerkHostOptions = {}): Promise<Ru
   const clerkConfig = loadClerkConfig({
     ILEAP_CLERK_FRONTEND_API: emulator.url,
     ILEAP_CLERK_JWKS_COOLDOWN_SECONDS: "0",
+    // Like the emulator's per-IP limit, the host's sign-in budget is off unless a test turns it on.
+    ILEAP_CLERK_SIGN_IN_BUDGET: "0",
     ...options.env,
   });
   const logs = new LogSink();

@@ -79,9 +79,20 @@ export interface ClerkProviderStats {
   readonly refreshes: number;
   /** Clerk sessions we ended after use. */
   readonly signOuts: number;
+  /** Sign-ins not started: Clerk's `Retry-After` running (circuit) or the sign-in budget used up. */
+  readonly held: number;
+  /** Token requests answered from the short memory of an outage. */
+  readonly negativeHits: number;
 }
 
 const ORGANIZATION_PARAM = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Longest time an outage answer is remembered for one credential. */
+const NEGATIVE_CACHE_MAX_SECONDS = 30;
+
+function secondsUntil(until: number, now: number): number {
+  return Math.max(1, Math.ceil((until - now) / 1000));
+}
 
 /** `Retry-After` of the lockout answer: it lasts until a known-good sign-in or an operator unlock. */
 const LOCKED_RETRY_AFTER_SECONDS = 3600;
@@ -123,7 +134,18 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #sessions:
     | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
-  readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0, signOuts: 0 };
+  /** Outages (503) remembered per credential for a few seconds. */
+  readonly #negative = new LruMap<string, { readonly failure: TokenFailure; readonly until: number }>(10_000);
+  readonly #stats = {
+    signIns: 0,
+    cacheHits: 0,
+    joined: 0,
+    throttled: 0,
+    refreshes: 0,
+    signOuts: 0,
+    held: 0,
+    negativeHits: 0,
+  };
 
   constructor(config: ClerkConfig, deps: ClerkProviderDeps) {
     this.#config = config;
@@ -267,8 +289,13 @@ export class ClerkAuthProvider implements AuthProvider {
       identifier: req.normalized,
       ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
     };
+    const negative = this.#negative.get(req.cacheKey);
+    if (negative && negative.until > this.#now()) {
+      this.#stats.negativeHits++;
+      return fail({ ...negative.failure, retryAfterSeconds: secondsUntil(negative.until, this.#now()) });
+    }
     const refreshed = await this.#refresh(req.cacheKey, where);
-    if (refreshed) return refreshed;
+    if (refreshed) return this.#remember(req.cacheKey, refreshed);
     const decision = await this.#lockout.acquire(req.identifier, req.password);
     if (!decision.allowed) {
       this.#stats.throttled++;
@@ -277,6 +304,11 @@ export class ClerkAuthProvider implements AuthProvider {
         "sign-ins refused: too many consecutive failures (unlock with: ileap clerk unlock)",
       );
       return fail(throttledFailure(LOCKED_RETRY_AFTER_SECONDS));
+    }
+    const held = await this.#upstreamAllows(decision.knownGood, where);
+    if (held) {
+      await decision.ticket.release();
+      return fail(held);
     }
     this.#stats.signIns++;
     let signIn: Awaited<ReturnType<typeof signInWithPassword>>;
@@ -307,7 +339,7 @@ export class ClerkAuthProvider implements AuthProvider {
         { ...where, ...mapped.logFields, event: "clerk_sign_in_failed", answer: mapped.failure.status },
         `Clerk sign-in failed: ${mapped.failure.error}`,
       );
-      return fail(mapped.failure);
+      return this.#remember(req.cacheKey, fail(mapped.failure));
     }
     const identity = signIn.identity;
     await decision.ticket.success(identity.userId, identity.identifiers);
@@ -374,6 +406,65 @@ export class ClerkAuthProvider implements AuthProvider {
       "Clerk token refresh failed",
     );
     return fail(mapped.failure);
+  }
+
+  /**
+   * Whether a sign-in may start now: not while Clerk's `Retry-After` runs (the circuit, for every
+   * caller), and within the sign-in budget (one slot kept for known-good credentials). The refusal,
+   * or `undefined` to go ahead (the sign-in is then counted).
+   */
+  async #upstreamAllows(
+    knownGood: boolean,
+    where: Record<string, string>,
+  ): Promise<TokenFailure | undefined> {
+    const now = this.#now();
+    const until = await this.#state.circuitUntil();
+    if (until > now) {
+      this.#stats.held++;
+      return {
+        status: 429,
+        error: "temporarily_unavailable",
+        description: "Clerk is rate-limiting this host's sign-ins; retry later",
+        retryAfterSeconds: secondsUntil(until, now),
+      };
+    }
+    const budget = this.#config.signInBudget;
+    if (!budget) return undefined;
+    const max = knownGood ? budget.max : Math.max(1, budget.max - 1);
+    const d = await this.#state.takeSignIn(now, max, budget.windowSeconds * 1000);
+    if (d.allowed) return undefined;
+    this.#stats.held++;
+    this.#log.warn(
+      { ...where, event: "clerk_sign_in_budget" },
+      "sign-in budget used up (Clerk's limit per IP)",
+    );
+    return {
+      status: 429,
+      error: "temporarily_unavailable",
+      description: "Too many sign-ins through this host right now (Clerk's sign-in limit); retry later",
+      retryAfterSeconds: Math.max(1, Math.ceil(d.retryAfterMs / 1000)),
+    };
+  }
+
+  /**
+   * After a Clerk call: Clerk's 429 opens the circuit until its `Retry-After` (for every caller, on
+   * every replica sharing the state); an outage (503) is remembered for this credential briefly,
+   * so repeated requests do not each call Clerk. Returns `result`.
+   */
+  async #remember(cacheKey: string, result: TokenResult): Promise<TokenResult> {
+    if (result.ok) return result;
+    const f = result.failure;
+    const now = this.#now();
+    if (f.status === 429 && f.retryAfterSeconds !== undefined)
+      await this.#state.openCircuit(now + f.retryAfterSeconds * 1000);
+    if (f.status === 503) {
+      const seconds = Math.min(
+        NEGATIVE_CACHE_MAX_SECONDS,
+        f.retryAfterSeconds ?? this.#config.retryAfterSeconds,
+      );
+      this.#negative.set(cacheKey, { failure: f, until: now + seconds * 1000 });
+    }
+    return result;
   }
 
   /** Ends a Clerk session we no longer use (best effort: otherwise it lives on in Clerk until it expires). */

@@ -102,6 +102,13 @@ export interface ClerkConfig {
   readonly jwksCooldownSeconds: number;
   /** How long a fetched JWKS is used before it is fetched again, in seconds. Default 3600. Env `ILEAP_CLERK_JWKS_CACHE_SECONDS`. */
   readonly jwksCacheSeconds: number;
+  /**
+   * Sign-ins this host starts at most per window, in this process or, with the database state, in
+   * the whole cluster (Clerk limits sign-ins per IP address: 5 per 10 s). One of them is kept for
+   * credentials known to work, so guessing cannot use the whole budget. `undefined` = no budget.
+   * Default 5 per 10 s. Env `ILEAP_CLERK_SIGN_IN_BUDGET` (`5/10`: sign-ins/seconds; `0`: off).
+   */
+  readonly signInBudget: { readonly max: number; readonly windowSeconds: number } | undefined;
   /** `Retry-After` sent with 503 when Clerk is unreachable and gave none, in seconds. Default 5. Env `ILEAP_CLERK_RETRY_AFTER_SECONDS`. */
   readonly retryAfterSeconds: number;
 }
@@ -292,6 +299,17 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
       'ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: required with ILEAP_CLERK_JWT_TEMPLATE, so that tokens of other templates of the instance are not accepted; add e.g. "aud": "ileap" to the template\'s claims and set this to ileap',
     );
   }
+  const budgetRaw = read(env, "ILEAP_CLERK_SIGN_IN_BUDGET") ?? "5/10";
+  const budgetMatch = /^(\d{1,4})\/(\d{1,5})$/.exec(budgetRaw);
+  if (budgetRaw !== "0" && (!budgetMatch || Number(budgetMatch[1]) < 1 || Number(budgetMatch[2]) < 1)) {
+    throw new ConfigError(
+      `ILEAP_CLERK_SIGN_IN_BUDGET: expected sign-ins/seconds such as 5/10 (Clerk's limit per IP address), or 0 for none, got ${JSON.stringify(budgetRaw)}`,
+    );
+  }
+  const signInBudget =
+    budgetRaw === "0" || !budgetMatch
+      ? undefined
+      : { max: Number(budgetMatch[1]), windowSeconds: Number(budgetMatch[2]) };
   const anyUser = read(env, "ILEAP_CLERK_ACCEPT_ANY_USER") ?? "false";
   if (anyUser !== "true" && anyUser !== "false")
     throw new ConfigError(
@@ -326,5 +344,6 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
     jwksCooldownSeconds: int(env, "ILEAP_CLERK_JWKS_COOLDOWN_SECONDS", d.jwksCooldownSeconds, 0, 3600),
     jwksCacheSeconds: int(env, "ILEAP_CLERK_JWKS_CACHE_SECONDS", d.jwksCacheSeconds, 1, 86_400),
     retryAfterSeconds: int(env, "ILEAP_CLERK_RETRY_AFTER_SECONDS", d.retryAfterSeconds, 1, 3600),
+    signInBudget,
   };
 }

@@ -102,6 +102,7 @@ describe("loadClerkConfig", () => {
     assert.equal(c.organizationId, undefined);
     assert.equal(c.jwtTemplate, undefined);
     assert.equal(c.acceptAnyUser, false, "by default only users signed in through this host");
+    assert.deepEqual(c.signInBudget, { max: 5, windowSeconds: 10 }, "Clerk's sign-in limit per IP");
   });
 
   it("derives the Frontend API from CLERK_PUBLISHABLE_KEY and checks it agrees with ILEAP_CLERK_FRONTEND_API", () => {

@@ -182,6 +182,11 @@ describe("Clerk provider, issue mode: Clerk failures", () => {
     const token = await h.accessToken("service@example.com");
     h.emulator.control.injectFault({ kind: "status", status: 503 });
     await expect503("member@example.com");
+    // The outage is remembered for this credential for its Retry-After (no call to Clerk meanwhile).
+    const calls = h.emulator.control.signInCount;
+    await expect503("member@example.com");
+    assert.equal(h.emulator.control.signInCount, calls);
+    h.clock.advance(5000);
     h.emulator.control.clearFaults();
     h.emulator.control.injectFault({ kind: "status", status: 502, retryAfterSeconds: 17 });
     await expect503("member@example.com", "17");
@@ -190,6 +195,7 @@ describe("Clerk provider, issue mode: Clerk failures", () => {
     // The cached token of a known credential is still handed out.
     assert.equal((await h.token("service@example.com", CLERK_TEST_PASSWORD)).status, 200);
     h.emulator.control.clearFaults();
+    h.clock.advance(17_000);
     assert.equal((await h.token("member@example.com", CLERK_TEST_PASSWORD)).status, 200);
   });
 
@@ -197,18 +203,23 @@ describe("Clerk provider, issue mode: Clerk failures", () => {
     const started = Date.now();
     h.emulator.control.injectFault({ kind: "hang", times: 1 });
     await expect503("outsider@example.com");
+    h.clock.advance(5000); // past the short memory of the outage
     assert.ok(Date.now() - started < 3000, "the timeout bounds the wait");
     h.emulator.control.releaseHangs();
     h.emulator.control.injectFault({ kind: "latency", latencyMs: 1500, times: 1 });
     await expect503("outsider@example.com");
+    h.clock.advance(5000); // past the short memory of the outage
     h.emulator.control.injectFault({ kind: "malformed_json", times: 1 });
     await expect503("outsider@example.com");
+    h.clock.advance(5000); // past the short memory of the outage
     h.emulator.control.injectFault({ kind: "malformed_json", status: 500, times: 1 });
     await expect503("outsider@example.com");
+    h.clock.advance(5000); // past the short memory of the outage
     h.emulator.control.injectFault({ kind: "reset", times: 1 });
     await expect503("outsider@example.com");
+    h.clock.advance(5000); // past the short memory of the outage
     assert.equal(h.provider.stats().throttled, 0);
-    assert.equal((await h.token("outsider@example.com", CLERK_TEST_PASSWORD)).status, 200);
+    assert.equal((await h.token("outsider@example.com", CLERK_TEST_PASSWORD)).status, 200, "recovered");
     const warnings = h.logs.lines.filter((l) => l.includes('"event":"clerk_sign_in_failed"'));
     assert.ok(
       warnings.some((l) => l.includes('"clerkTraceId"')),

@@ -105,6 +105,7 @@ describe("Clerk lockout: the real client keeps working while its identifier is c
 /** Two replicas of the host sharing one Clerk state in the store's database (migrated by the store). */
 async function replicas(
   kind: "sqlite" | "postgres",
+  env: Record<string, string> = {},
 ): Promise<{ a: RunningClerkHost; b: RunningClerkHost; close(): Promise<void> }> {
   const clock = makeClock();
   const emulator = await startTestEmulator(clock);
@@ -121,8 +122,8 @@ async function replicas(
   }
   const state = () =>
     new SqlClerkState(url ? { connectionString: url } : { sqliteFile: join(dir, "ileap.sqlite") }, clock.now);
-  const a = await startClerkHost({ emulator, clock, state: state() });
-  const b = await startClerkHost({ emulator, clock, state: state() });
+  const a = await startClerkHost({ emulator, clock, env, state: state() });
+  const b = await startClerkHost({ emulator, clock, env, state: state() });
   return {
     a,
     b,
@@ -160,6 +161,19 @@ for (const kind of ["sqlite", "postgres"] as const) {
         assert.equal((await r.b.token("outsider@example.com", "x")).status, 429);
         assert.equal(await r.b.provider.unlock("outsider@example.com"), true);
         assert.equal(await r.a.provider.failures("outsider@example.com"), 0);
+      } finally {
+        await r.close();
+      }
+    });
+
+    it("the sign-in budget is one for the cluster (finding 5)", async () => {
+      const r = await replicas(kind, { ILEAP_CLERK_SIGN_IN_BUDGET: "5/10" });
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => (i % 2 ? r.a : r.b).token(`nobody-${i}@example.com`, "guess")),
+        );
+        assert.equal(results.filter((x) => x.status === 400).length, 4, results.map((x) => x.status).join());
+        assert.equal(r.a.emulator.control.signInCount, 4);
       } finally {
         await r.close();
       }
