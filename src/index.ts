@@ -12,7 +12,7 @@ export { LocalIssuer } from "./auth/local/issuer.ts";
 export { loadKeyRing, rotateKeyRing } from "./auth/local/keyring.ts";
 export type { DataKind, FootprintKind, Principal } from "./auth/principal.ts";
 export type * from "./auth/provider.ts";
-export { hashSecret, verifySecret } from "./auth/secret-hash.ts";
+export { hashSecret, isMintedSecret, mintSecret, verifySecret } from "./auth/secret-hash.ts";
 export { ConfigError, loadConfig } from "./config/load.ts";
 export type { ClientConfig, IleapConfig } from "./config/types.ts";
 export { createApp } from "./http/app.ts";

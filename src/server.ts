@@ -9,9 +9,9 @@ import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
 import type { AuthProvider } from "./auth/provider.ts";
-import { hashSecret } from "./auth/secret-hash.ts";
+import { configureScryptQueue, hashSecret } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
-import { ConfigError } from "./config/load.ts";
+import { ConfigError, checkHostTrust } from "./config/load.ts";
 import type { ClientConfig, IleapConfig } from "./config/types.ts";
 import type { Outbox } from "./events/outbox.ts";
 import { PostgresOutbox } from "./events/postgres-outbox.ts";
@@ -142,6 +142,20 @@ export function companyOf(config: IleapConfig): { company?: CompanyInfo } {
   return c?.name && c.ids && c.ids.length > 0 ? { company: { companyName: c.name, companyIds: c.ids } } : {};
 }
 
+/**
+ * The hosts the app answers for: `allowedHosts` plus the public URL's host; none (every host) in
+ * demo mode without an explicit list.
+ */
+export function allowedHostsOf(config: IleapConfig): { allowedHosts?: readonly string[] } {
+  if (config.demo && !config.allowedHosts?.length) return {};
+  return {
+    allowedHosts: [
+      ...(config.allowedHosts ?? []),
+      ...(config.publicUrl ? [new URL(config.publicUrl).host] : []),
+    ],
+  };
+}
+
 /** Loads the demo data into an empty store (a store that already holds footprints is left alone). */
 export async function seedDemoData(store: Store): Promise<boolean> {
   const probe = await store.listFootprints({
@@ -227,6 +241,7 @@ export async function createIleapServer(
   config: IleapConfig,
   overrides: ServerOverrides = {},
 ): Promise<IleapServer> {
+  checkHostTrust(config);
   const logger = overrides.logger ?? pino({ level: config.logLevel, base: { service: "ileap-ts" } });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -234,6 +249,8 @@ export async function createIleapServer(
   let outbox: Outbox | undefined;
   try {
     outbox = overrides.outbox ?? (await openOutbox(config, dataDir));
+    if (config.limits.scryptConcurrency)
+      configureScryptQueue({ concurrency: config.limits.scryptConcurrency }); // process-wide
     const clients = await clientsOf(config);
     let listenUrl = `http://${config.host}:${config.port}`;
     const events = createEventsService(config, {
@@ -282,6 +299,7 @@ export async function createIleapServer(
         requireHttps: config.requireHttps,
         limits: config.limits,
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        ...allowedHostsOf(config),
       },
     });
     return {

@@ -6,7 +6,13 @@ import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 
 const config = loadConfig({
-  env: { ...process.env, ILEAP_HOST: "127.0.0.1", PORT: "0", ILEAP_LOG_LEVEL: "info" },
+  env: {
+    ...process.env,
+    ILEAP_HOST: "127.0.0.1",
+    PORT: "0",
+    ILEAP_LOG_LEVEL: "info",
+    ILEAP_ALLOWED_HOSTS: "127.0.0.1",
+  },
   ...(process.env.ILEAP_BENCH_CONFIG ? { file: process.env.ILEAP_BENCH_CONFIG } : {}),
 });
 const host = await createIleapServer(config, {

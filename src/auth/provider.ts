@@ -56,7 +56,13 @@ export interface RequestContext {
 /** Context of a token request (extra form fields and the caller's address). */
 export interface TokenRequestContext {
   readonly form: ReadonlyMap<string, string>;
+  /** Peer address of the connection. */
   readonly remoteAddress?: string;
+  /**
+   * The client's address as the host's limits see it (behind trusted proxies: the right-most
+   * untrusted `X-Forwarded-For` entry), e.g. to share slow work fairly between sources.
+   */
+  readonly sourceAddress?: string;
 }
 
 /**

@@ -1,4 +1,19 @@
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+/**
+ * Client secret hashes. Two formats:
+ * - `scrypt$N$r$p$<salt>$<hash>` for secrets chosen by people: a deliberately slow key derivation
+ *   (about 50 ms) so that a stolen hash or an online guesser makes slow progress.
+ * - `hmac-sha256$<salt>$<hash>` (HMAC-SHA256 keyed with a random 16-byte salt) for secrets minted
+ *   by `ileap secret new` (`ilsk_` + 32 random bytes, base64url): 256 bits of entropy cannot be
+ *   guessed, so a slow hash adds nothing, and the check costs microseconds instead of a slot in
+ *   the scrypt queue.
+ * The cost of {@link verifySecret} depends only on the *presented* secret's shape (minted or not),
+ * never on whether the client exists or which format its hash has, so timing reveals neither.
+ * scrypt checks run through a process-wide {@link FairQueue} (bounded concurrency, fair per
+ * source address) so that a flood of wrong secrets cannot starve other clients.
+ */
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { FairQueue } from "./fair-queue.ts";
 
 /** scrypt cost parameters. Defaults: N=16384, r=8, p=1 (about 50 ms per check). */
 export interface ScryptParams {
@@ -9,6 +24,33 @@ export interface ScryptParams {
 
 const DEFAULT_PARAMS: ScryptParams = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+const MINTED = /^ilsk_[A-Za-z0-9_-]{43}$/;
+const HMAC_PREFIX = "hmac-sha256$";
+/** Never matches: what a presented human-chosen secret is checked against when no scrypt hash applies. */
+const DUMMY_SCRYPT = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const DUMMY_HMAC = "hmac-sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/** Default number of scrypt checks running at once: one core is left to the event loop (1–4). */
+export function defaultScryptConcurrency(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+let sharedQueue: FairQueue | undefined;
+
+/** The process-wide scrypt queue (created on first use with {@link defaultScryptConcurrency}). */
+export function scryptQueue(): FairQueue {
+  sharedQueue ??= new FairQueue({ concurrency: defaultScryptConcurrency() });
+  return sharedQueue;
+}
+
+/**
+ * Replaces the process-wide scrypt queue (`concurrency` 0 = unbounded, as before issue 15; for
+ * benchmarks and tests). Checks already waiting finish in the old queue.
+ */
+export function configureScryptQueue(options: ConstructorParameters<typeof FairQueue>[0]): FairQueue {
+  sharedQueue = new FairQueue(options);
+  return sharedQueue;
+}
 
 function derive(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -18,17 +60,50 @@ function derive(secret: string, salt: Buffer, params: ScryptParams): Promise<Buf
   });
 }
 
-/** Hashes a client secret as `scrypt$N$r$p$<salt b64url>$<hash b64url>`. */
+/** True for a secret in the format `ileap secret new` mints (`ilsk_` + 43 base64url characters). */
+export function isMintedSecret(secret: string): boolean {
+  return MINTED.test(secret);
+}
+
+/** A new high-entropy client secret: `ilsk_` + 32 random bytes, base64url (256 bits). */
+export function mintSecret(): string {
+  return `ilsk_${randomBytes(32).toString("base64url")}`;
+}
+
+function hmac(salt: Buffer, secret: string): Buffer {
+  return createHmac("sha256", salt).update(secret, "utf8").digest();
+}
+
+/**
+ * Hashes a client secret: `hmac-sha256$<salt>$<hash>` for a minted secret ({@link isMintedSecret}),
+ * else `scrypt$N$r$p$<salt b64url>$<hash b64url>`.
+ */
 export async function hashSecret(secret: string, params: ScryptParams = DEFAULT_PARAMS): Promise<string> {
   const salt = randomBytes(16);
+  if (isMintedSecret(secret)) {
+    return `${HMAC_PREFIX}${salt.toString("base64url")}$${hmac(salt, secret).toString("base64url")}`;
+  }
   const key = await derive(secret, salt, params);
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join(
     "$",
   );
 }
 
-/** Checks a secret against a {@link hashSecret} hash in constant time. A malformed hash never matches. */
-export async function verifySecret(secret: string, encoded: string): Promise<boolean> {
+/** True when `encoded` is a hash {@link hashSecret} could have written (for configuration checks). */
+export function isSecretHash(encoded: string): boolean {
+  return encoded.startsWith("scrypt$") || encoded.startsWith(HMAC_PREFIX);
+}
+
+function verifyHmac(secret: string, encoded: string): boolean {
+  const parts = encoded.split("$");
+  if (parts.length !== 3) return false;
+  const salt = Buffer.from(parts[1] as string, "base64url");
+  const expected = Buffer.from(parts[2] as string, "base64url");
+  const actual = hmac(salt, secret);
+  return expected.length === actual.length && timingSafeEqual(actual, expected) && salt.length >= 16;
+}
+
+async function verifyScrypt(secret: string, encoded: string): Promise<boolean> {
   const parts = encoded.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
@@ -38,4 +113,37 @@ export async function verifySecret(secret: string, encoded: string): Promise<boo
   if (expected.length !== KEY_LENGTH) return false;
   const actual = await derive(secret, salt, { N, r, p });
   return timingSafeEqual(actual, expected);
+}
+
+/** Where a check comes from, for the fair scrypt queue. */
+export interface VerifyOptions {
+  /** Source address of the request (fairness key). Default `"local"`. */
+  readonly source?: string;
+  /** Queue to run scrypt in. Default: the process-wide {@link scryptQueue}. */
+  readonly queue?: FairQueue;
+}
+
+/**
+ * Checks a secret against a {@link hashSecret} hash in constant time; `encoded` undefined (unknown
+ * client) or malformed never matches but costs the same as a wrong secret of the presented shape.
+ * A minted secret is only ever checked against an `hmac-sha256$` hash (microseconds); any other
+ * secret only against a `scrypt$` hash (through the fair queue).
+ * @throws {QueueFullError} when too many scrypt checks are waiting (answer 503, retry shortly).
+ */
+export async function verifySecret(
+  secret: string,
+  encoded: string | undefined,
+  options: VerifyOptions = {},
+): Promise<boolean> {
+  if (isMintedSecret(secret)) {
+    const applies = encoded?.startsWith(HMAC_PREFIX) === true;
+    const matches = verifyHmac(secret, applies ? (encoded as string) : DUMMY_HMAC);
+    return applies && matches;
+  }
+  const applies = encoded?.startsWith("scrypt$") === true;
+  const queue = options.queue ?? scryptQueue();
+  const matches = await queue.run(options.source ?? "local", () =>
+    verifyScrypt(secret, applies ? (encoded as string) : DUMMY_SCRYPT),
+  );
+  return applies && matches;
 }

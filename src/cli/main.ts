@@ -12,6 +12,7 @@ import { registerEventsCommand } from "./commands/events.ts";
 import { registerFootprintsCommands } from "./commands/footprints.ts";
 import { registerHashSecretCommand } from "./commands/hash-secret.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
+import { registerSecretCommand } from "./commands/secret.ts";
 import { registerServeCommand } from "./commands/serve.ts";
 import { registerTadCommands } from "./commands/tad.ts";
 import { registerValidateCommand } from "./commands/validate.ts";
@@ -57,6 +58,7 @@ ${EXIT_CODES_HELP}`,
   program.commandsGroup("Host:");
   registerServeCommand(program, ctx);
   registerHashSecretCommand(program, ctx);
+  registerSecretCommand(program, ctx);
   registerKeysCommands(program, ctx);
 
   program.commandsGroup("Client:");

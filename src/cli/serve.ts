@@ -1,5 +1,5 @@
 import { DEMO_CLIENTS } from "../config/demo-clients.ts";
-import { ConfigError, loadConfig } from "../config/load.ts";
+import { ConfigError, checkHostTrust, loadConfig } from "../config/load.ts";
 import { createIleapServer } from "../server.ts";
 
 /** Flags of `ileap serve`. */
@@ -13,6 +13,7 @@ export interface ServeFlags {
   readonly tlsKey?: string;
   readonly pathPrefix?: string;
   readonly publicUrl?: string;
+  readonly allowedHosts?: string;
 }
 
 /** `ileap serve`: loads the configuration, starts the host, stops gracefully on SIGTERM/SIGINT. */
@@ -31,8 +32,10 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
         "tls.keyFile": flags.tlsKey,
         pathPrefix: flags.pathPrefix,
         publicUrl: flags.publicUrl,
+        allowedHosts: flags.allowedHosts,
       },
     });
+    checkHostTrust(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`ileap: configuration error: ${e.message}\n`);
@@ -60,7 +63,11 @@ export async function serveCommand(flags: ServeFlags, env: NodeJS.ProcessEnv): P
         : "INSECURE: serving plain HTTP without TLS. PACT requires HTTPS; set ILEAP_TLS_CERT_FILE/ILEAP_TLS_KEY_FILE or run behind a TLS proxy with ILEAP_REQUIRE_HTTPS",
     );
   }
-  if (config.demo) {
+  if (config.demo && config.auth.provider === "clerk") {
+    host.logger.warn(
+      "demo mode with Clerk auth: demo data loaded, demo clients are OFF (sign in with Clerk identifiers and passwords)",
+    );
+  } else if (config.demo) {
     host.logger.info(
       { clients: DEMO_CLIENTS.map((c) => `${c.id} (${c.description})`) },
       "demo mode: demo clients enabled (secrets in the README)",

@@ -3,6 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadClerkConfig } from "../auth/clerk/config.ts";
 import { DATA_KINDS } from "../auth/principal.ts";
+import { isSecretHash } from "../auth/secret-hash.ts";
 import { EventsConfigError, parseEventsSettings, parsePeers } from "../events/config.ts";
 import type { ClientConfig, IleapConfig } from "./types.ts";
 
@@ -45,6 +46,16 @@ const SETTINGS: readonly Setting[] = [
     default: "",
   },
   { path: ["publicUrl"], env: ["ILEAP_PUBLIC_URL"], kind: { type: "url" } },
+  {
+    path: ["allowedHosts"],
+    env: ["ILEAP_ALLOWED_HOSTS"],
+    kind: {
+      type: "list",
+      pattern: /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+      expected:
+        "host names, each optionally with :port (api.example.com,localhost:8080), comma-separated in the environment",
+    },
+  },
   {
     path: ["trustProxy"],
     env: ["ILEAP_TRUST_PROXY"],
@@ -183,7 +194,12 @@ const SETTINGS: readonly Setting[] = [
     path: ["limits", "tokenRatePerClient"],
     env: ["ILEAP_TOKEN_RATE_PER_CLIENT"],
     kind: { type: "int", min: 0, max: 1_000_000 },
-    default: 300,
+    default: 10,
+  },
+  {
+    path: ["limits", "scryptConcurrency"],
+    env: ["ILEAP_SCRYPT_CONCURRENCY"],
+    kind: { type: "int", min: 1, max: 64 },
   },
   {
     path: ["limits", "tokenRatePerAddress"],
@@ -342,9 +358,9 @@ function parseClients(raw: unknown, where: string): ClientConfig[] {
     }
     if (seen.has(o.id)) throw new ConfigError(`${at}.id: duplicate client id ${JSON.stringify(o.id)}`);
     seen.add(o.id);
-    if (typeof o.secretHash !== "string" || !o.secretHash.startsWith("scrypt$")) {
+    if (typeof o.secretHash !== "string" || !isSecretHash(o.secretHash)) {
       throw new ConfigError(
-        `${at}.secretHash: expected a hash made by 'ileap hash-secret' (scrypt$…); plaintext secrets are not accepted`,
+        `${at}.secretHash: expected a hash made by 'ileap hash-secret' or 'ileap secret new' (scrypt$… or hmac-sha256$…); plaintext secrets are not accepted`,
       );
     }
     const allowed = ["*", ...DATA_KINDS];
@@ -377,6 +393,21 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
+}
+
+/**
+ * Host trust (issue 15, finding 7): outside demo mode a host must know which host names it serves
+ * (`publicUrl` or `allowedHosts`), or discovery, issuer and `Link` URLs would follow whatever
+ * `Host` header a client sends.
+ * @throws {ConfigError} naming both settings and an example.
+ */
+export function checkHostTrust(config: IleapConfig): void {
+  if (config.demo || config.publicUrl || (config.allowedHosts?.length ?? 0) > 0) return;
+  throw new ConfigError(
+    "ILEAP_PUBLIC_URL (publicUrl) or ILEAP_ALLOWED_HOSTS (allowedHosts) is required outside demo mode, " +
+      "so that URLs and the token issuer are never built from a client's Host header; e.g. " +
+      "ILEAP_PUBLIC_URL=https://api.example.com or ILEAP_ALLOWED_HOSTS=api.example.com,localhost",
+  );
 }
 
 /**

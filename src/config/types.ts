@@ -27,6 +27,12 @@ export interface IleapConfig {
   /** Public base URL (scheme://host[:port][/prefix]) used for discovery, issuer and links. Default: from each request. Env `ILEAP_PUBLIC_URL`. */
   readonly publicUrl?: string;
   /**
+   * Host names this host answers for (`name` = any port, `name:port`), besides the `publicUrl`'s;
+   * requests for other hosts get 421 (`/health` and `/ready` excepted). Outside demo mode
+   * `publicUrl` or this list is required. Env `ILEAP_ALLOWED_HOSTS` (comma-separated).
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
    * Trust `X-Forwarded-Proto`/`-Host`: `true` from any peer, a list of proxy IP addresses, or `false`.
    * Default false. Env `ILEAP_TRUST_PROXY` (`true`, `false` or `10.0.0.2,10.0.0.3`).
    */
@@ -114,9 +120,11 @@ export interface IleapConfig {
     /** Largest total size of request headers, bytes. Default 16384. Env `ILEAP_MAX_HEADER_BYTES`. */
     readonly maxHeaderBytes: number;
     /**
-     * `POST /auth/token` requests allowed per client id and minute (token bucket, burst of the same
-     * size); more → 429 `temporarily_unavailable` with `Retry-After`. 0 = no limit. Default 300.
-     * Env `ILEAP_TOKEN_RATE_PER_CLIENT`.
+     * Failed client authentications (`invalid_client`) allowed per client id *and* source address
+     * and minute on `POST /auth/token` (token bucket, burst of the same size); more → 429
+     * `temporarily_unavailable` with `Retry-After`. Malformed requests and successful ones are not
+     * counted; credentials that already authenticated are never throttled. 0 = no limit.
+     * Default 10. Env `ILEAP_TOKEN_RATE_PER_CLIENT`.
      */
     readonly tokenRatePerClient: number;
     /**
@@ -125,5 +133,11 @@ export interface IleapConfig {
      * Env `ILEAP_TOKEN_RATE_PER_ADDRESS`.
      */
     readonly tokenRatePerAddress: number;
+    /**
+     * scrypt checks of client secrets running at once (per process; the rest wait in a queue
+     * shared fairly between source addresses). Default: CPU cores − 1, from 1 to 4.
+     * Env `ILEAP_SCRYPT_CONCURRENCY`.
+     */
+    readonly scryptConcurrency?: number;
   };
 }

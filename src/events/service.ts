@@ -24,12 +24,20 @@ import { IleapClient } from "../client/client.ts";
 import { IleapError, IleapHttpError } from "../client/errors.ts";
 import { completeEvent } from "../client/events.ts";
 import type { FetchFunction } from "../client/http.ts";
+import { clip } from "../log-fields.ts";
 import { PACT_EVENT_TYPES, type PactEvent } from "../protocol/cloudevents.ts";
 import type { Store } from "../store/store.ts";
 import { type EventsSettings, type PeerConfig, peerForSource } from "./config.ts";
 import { resolveRequest, storedPrincipal } from "./fulfil.ts";
 import type { ClaimedDelivery, DeliveryCounts, Outbox, PurgeResult } from "./outbox.ts";
-import { guardedFetch, isOutboundRefusal, OutboundRefusedError } from "./ssrf.ts";
+import {
+  checkOutboundUrl,
+  guardedFetch,
+  isOutboundRefusal,
+  OutboundRefusedError,
+  originPinnedFetch,
+  type Resolver,
+} from "./ssrf.ts";
 
 /** Options of {@link EventsService}. */
 export interface EventsServiceOptions {
@@ -135,7 +143,7 @@ export class EventsService {
         receivedAt: now,
       });
       this.#o.logger.info(
-        { eventId: event.id, source: event.source, pfIds: event.data.pfIds.length },
+        { eventId: clip(event.id), source: clip(event.source), pfIds: event.data.pfIds.length },
         "published event recorded",
       );
       return;
@@ -146,7 +154,7 @@ export class EventsService {
       peer === undefined
         ? "source is not a configured peer: not answered"
         : peer.inboundClientIds.length > 0 && !peer.inboundClientIds.includes(principal.clientId)
-          ? `client ${principal.clientId} may not name this source: not answered`
+          ? `client ${clip(principal.clientId)} may not name this source: not answered`
           : undefined;
     const created = await this.#o.outbox.enqueue(
       {
@@ -164,11 +172,14 @@ export class EventsService {
     );
     if (refused !== undefined) {
       this.#o.logger.warn(
-        { eventId: event.id, source: event.source, clientId: principal.clientId },
+        { eventId: clip(event.id), source: clip(event.source), clientId: clip(principal.clientId) },
         `request event refused: ${refused}`,
       );
     } else if (created) {
-      this.#o.logger.info({ eventId: event.id, source: event.source }, "request event queued for an answer");
+      this.#o.logger.info(
+        { eventId: clip(event.id), source: clip(event.source) },
+        "request event queued for an answer",
+      );
       this.kick();
     }
   }
@@ -223,10 +234,45 @@ export class EventsService {
     return out;
   }
 
+  /**
+   * Checks every peer URL (`baseUrl`, `authBaseUrl`) against the outbound guard ahead of time and
+   * warns, once per URL, about those it will refuse (loopback, private or special addresses
+   * without `events.allowPrivateNetworks`): every delivery to them would end in the dead-letter
+   * state. A name that does not resolve within 2 s is skipped (it may resolve later). Resolves
+   * with the refused URLs. Run by {@link start}; `resolve` is for tests.
+   */
+  async checkPeers(resolve?: Resolver): Promise<string[]> {
+    const refused: string[] = [];
+    const urls = new Set(
+      this.#o.peers.flatMap((p) => [p.baseUrl, ...(p.authBaseUrl ? [p.authBaseUrl] : [])]),
+    );
+    for (const url of urls) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((r) => {
+        timer = setTimeout(r, 2000);
+        timer.unref();
+      });
+      try {
+        await Promise.race([checkOutboundUrl(url, this.#o.settings.allowPrivateNetworks, resolve), timeout]);
+      } catch (e) {
+        if (!isOutboundRefusal(e)) continue;
+        refused.push(url);
+        this.#o.logger.warn(
+          { peer: clip(url), reason: clip((e as Error).message) },
+          "peer refused by the outbound guard: every event delivery to it will fail; set events.allowPrivateNetworks: true if it is meant to be on a private network",
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return refused;
+  }
+
   /** Starts the delivery worker (polling every `pollIntervalMs`, and at once after an enqueue). */
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    void this.checkPeers();
     const { leaseMs, timeoutMs } = this.#o.settings;
     if (leaseMs <= 3 * timeoutMs) {
       // discovery + token + POST may take 3 × timeoutMs; a shorter lease lets another worker
@@ -320,7 +366,11 @@ export class EventsService {
         baseUrl: peer.baseUrl,
         clientId: peer.clientId,
         clientSecret: peer.clientSecret,
-        fetch: this.#fetch,
+        // Credentials go only to the peer's configured origins, never where discovery points.
+        fetch: originPinnedFetch(this.#fetch, [
+          peer.baseUrl,
+          ...(peer.authBaseUrl === undefined ? [] : [peer.authBaseUrl]),
+        ]),
         timeoutMs: this.#o.settings.timeoutMs,
         retries: 0,
         userAgent: "ileap-ts-events",
@@ -336,7 +386,7 @@ export class EventsService {
     const log = this.#o.logger.child({
       deliveryId: d.id,
       kind: d.kind,
-      target: d.target,
+      target: clip(d.target),
       attempt: d.attempts + 1,
     });
     const outbox = this.#o.outbox;

@@ -294,3 +294,34 @@ export function guardedFetch(
     return res as unknown as Response;
   };
 }
+
+/** The origin (`scheme://host[:port]`) of a URL, or `undefined` when it is not one. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps `fetch` so that it only reaches the given origins (issue 15, finding 9): a peer's client
+ * sends our credentials to its token endpoint, and a discovery document naming a token endpoint on
+ * another origin must not redirect them there. Any other URL is refused with an
+ * {@link OutboundRefusedError} naming it and the allowed origins, before any connection.
+ */
+export function originPinnedFetch(fetch: FetchFunction, urls: readonly string[]): FetchFunction {
+  const origins = new Set(urls.map(originOf).filter((o): o is string => o !== undefined));
+  return (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const origin = originOf(url);
+    if (origin === undefined || !origins.has(origin)) {
+      return Promise.reject(
+        new OutboundRefusedError(
+          `refused ${url.slice(0, 200)}: not on the peer's configured origin (${[...origins].join(", ")}); a discovery document may not send our credentials elsewhere (set the peer's authBaseUrl to that origin to allow it)`,
+        ),
+      );
+    }
+    return fetch(input, init);
+  };
+}

@@ -4,6 +4,7 @@ import { pactError } from "../protocol/errors.ts";
 import { InvalidPagePositionError, StoreUnavailableError } from "../store/store.ts";
 import type { AppDependencies, AppEnv } from "./env.ts";
 import { accessLog } from "./middleware/access-log.ts";
+import { hostGuard } from "./middleware/host-guard.ts";
 import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
 import { effectiveScheme, publicBaseUrl } from "./request-context.ts";
 import {
@@ -45,7 +46,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     await next();
   });
   app.use(accessLog(logger));
-  app.use(urlLimit(options.limits.maxUrlBytes));
+  app.use(hostGuard(options));
+  const tokenPath = `${options.pathPrefix}/auth/token`;
+  app.use(urlLimit(options.limits.maxUrlBytes, tokenPath));
   if (options.requireHttps) {
     app.use(async (c, next) => {
       const path = c.req.path.slice(options.pathPrefix.length);
@@ -56,10 +59,10 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         : pactErrorResponse(c, pactError("BadRequest", message));
     });
   }
-  app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)]));
+  app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)], tokenPath));
 
   const api = new Hono<AppEnv>();
-  api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache));
+  api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache, deps.auth));
   api.route("/", discoveryRoutes(deps.auth));
   api.route("/", tokenRoutes(deps.auth, options));
   api.route("/", footprintRoutes(deps));

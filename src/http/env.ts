@@ -30,7 +30,7 @@ export interface HttpOptions extends PublicUrlOptions {
     readonly maxUrlBytes: number;
     readonly maxPageSize: number;
     readonly defaultPageSize: number;
-    /** `POST /auth/token` requests per client id and minute; 0 or absent = no limit. */
+    /** Failed `POST /auth/token` authentications per client id and source address and minute; 0 or absent = no limit. */
     readonly tokenRatePerClient?: number;
     /** `POST /auth/token` requests per client address and minute; 0 or absent = no limit. */
     readonly tokenRatePerAddress?: number;

@@ -169,7 +169,7 @@ const schemas: Record<string, Schema> = {
       details: {
         type: "object",
         description:
-          "Operational counts: `events` = outbox deliveries by status (pending, delivered, dead); `responseCache` = hits, misses, entries and bytes of the GET response cache.",
+          "Operational counts, only for a bearer token with the admin role: `events` = outbox deliveries by status (pending, delivered, dead); `responseCache` = hits, misses, entries and bytes of the GET response cache.",
       },
     },
   },
@@ -509,6 +509,10 @@ const ANY_ROUTE = {
     "The URL (path and query) is longer than the configured limit.",
     pactErrorWith("BadRequest"),
   ),
+  "421": response(
+    "The request names a host this host does not serve (ILEAP_PUBLIC_URL / ILEAP_ALLOWED_HOSTS); never on /health and /ready.",
+    pactErrorWith("BadRequest"),
+  ),
   "500": response("Unexpected failure (no stack, no secrets).", pactErrorWith("InternalError")),
 };
 
@@ -796,22 +800,36 @@ const document: OpenApiDocument = {
             "Cache-Control": { ...headerRef("NoStore"), required: true } as JsonValue,
           }),
           "400": response(
-            "Wrong client id or secret (invalid_client), missing or unsupported grant_type (unsupported_grant_type), missing or garbled Basic credentials, wrong content type or unparsable body (invalid_request).",
+            "Wrong client id or secret (invalid_client), missing or unsupported grant_type (unsupported_grant_type), missing or garbled Basic credentials, wrong content type, unparsable body or a repeated parameter (invalid_request).",
             oauthErrorWith("invalid_request", "invalid_client", "unsupported_grant_type"),
           ),
           "401": response("Client authentication failed.", oauthErrorWith("invalid_client")),
-          ...BODY_TOO_LARGE,
+          "413": response(
+            "The request body is larger than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
           "429": response(
-            "Too many token requests from this address or for this client id, too many failed sign-ins (Clerk), or the identity provider rate-limits us.",
+            "Too many token requests from this address, too many failed authentications for this client id from this address, too many failed sign-ins (Clerk), or the identity provider rate-limits us.",
             oauthErrorWith("temporarily_unavailable"),
             RETRY_AFTER,
           ),
           "503": response(
-            "The identity provider is down or does not answer in time.",
+            "The identity provider is down or does not answer in time, or too many secret checks are waiting (built-in issuer).",
             oauthErrorWith("temporarily_unavailable"),
             RETRY_AFTER,
           ),
-          "414": ANY_ROUTE["414"],
+          "414": response(
+            "The URL (path and query) is longer than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
+          "431": response(
+            "The request headers are larger than the configured limit.",
+            oauthErrorWith("invalid_request"),
+          ),
+          "421": response(
+            "The request names a host this host does not serve (ILEAP_PUBLIC_URL / ILEAP_ALLOWED_HOSTS).",
+            oauthErrorWith("invalid_request"),
+          ),
           "500": response("Identity provider misconfiguration (server_error) or an unexpected failure.", {
             oneOf: [oauthErrorWith("server_error"), pactErrorWith("InternalError")],
           }),
@@ -955,7 +973,7 @@ const document: OpenApiDocument = {
       get: {
         operationId: "ready",
         tags: ["ops"],
-        summary: "Readiness: the store answers too",
+        summary: "Readiness: the store answers too (with an admin bearer token: `details`)",
         security: [],
         responses: {
           "200": response("Ready.", ref("Readiness")),

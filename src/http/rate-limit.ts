@@ -1,10 +1,12 @@
 /**
- * In-memory token-bucket rate limiter for abuse controls (`POST /auth/token` per client id and per
- * source address). One bucket per key: it holds up to `perMinute` tokens (the burst) and refills at
- * `perMinute` per minute; a request takes one token. Memory is bounded: the least recently used
- * keys are forgotten beyond `maxKeys` (a forgotten key starts again with a full bucket). Per process:
- * several instances behind a load balancer each apply the limit.
+ * In-memory token-bucket rate limiter for abuse controls (`POST /auth/token` per source address,
+ * and failed client authentications per client id and address). One bucket per key: it holds up
+ * to `perMinute` tokens (the burst) and refills at `perMinute` per minute; a request takes one
+ * token. Memory is bounded by count (`lru-cache`): the least recently used keys are forgotten
+ * beyond `maxKeys` (a forgotten key starts again with a full bucket). Per process: several
+ * instances behind a load balancer each apply the limit.
  */
+import { LRUCache } from "lru-cache";
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -35,17 +37,16 @@ export class RateLimiter {
   readonly #capacity: number;
   /** Tokens per millisecond. */
   readonly #rate: number;
-  readonly #maxKeys: number;
   readonly #now: () => number;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets: LRUCache<string, Bucket>;
 
   constructor(options: RateLimiterOptions) {
     if (!Number.isFinite(options.perMinute) || options.perMinute < 0)
       throw new RangeError("perMinute must be a non-negative number");
     this.#capacity = options.perMinute;
     this.#rate = options.perMinute / 60_000;
-    this.#maxKeys = options.maxKeys ?? 100_000;
     this.#now = options.now ?? Date.now;
+    this.#buckets = new LRUCache({ max: Math.max(1, options.maxKeys ?? 100_000) });
   }
 
   /** False when constructed with `perMinute: 0` (every request allowed). */
@@ -53,27 +54,27 @@ export class RateLimiter {
     return this.#capacity > 0;
   }
 
+  /** The key's bucket, refilled up to now (created full), marked most recently used. */
+  #bucket(key: string): Bucket {
+    const now = this.#now();
+    const bucket = this.#buckets.get(key);
+    if (!bucket) {
+      const fresh = { tokens: this.#capacity, updatedAt: now };
+      this.#buckets.set(key, fresh);
+      return fresh;
+    }
+    bucket.tokens = Math.min(
+      this.#capacity,
+      bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.#rate,
+    );
+    bucket.updatedAt = now;
+    return bucket;
+  }
+
   /** Takes one token from `key`'s bucket, or says how long to wait. */
   take(key: string): RateDecision {
     if (this.#capacity === 0) return ALLOWED;
-    const now = this.#now();
-    let bucket = this.#buckets.get(key);
-    if (bucket) {
-      this.#buckets.delete(key);
-      bucket.tokens = Math.min(
-        this.#capacity,
-        bucket.tokens + Math.max(0, now - bucket.updatedAt) * this.#rate,
-      );
-      bucket.updatedAt = now;
-    } else {
-      bucket = { tokens: this.#capacity, updatedAt: now };
-      if (this.#buckets.size >= this.#maxKeys) {
-        const oldest = this.#buckets.keys().next();
-        if (!oldest.done) this.#buckets.delete(oldest.value);
-      }
-    }
-    // Re-inserted last: Map order is the LRU order.
-    this.#buckets.set(key, bucket);
+    const bucket = this.#bucket(key);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return ALLOWED;
@@ -82,6 +83,16 @@ export class RateLimiter {
       allowed: false,
       retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#rate / 1000)),
     };
+  }
+
+  /**
+   * Gives back a token taken by {@link take} (the request turned out not to count, e.g. it
+   * authenticated). Never fills a bucket beyond its burst; a forgotten key stays forgotten.
+   */
+  refund(key: string): void {
+    if (this.#capacity === 0) return;
+    const bucket = this.#buckets.peek(key);
+    if (bucket) bucket.tokens = Math.min(this.#capacity, bucket.tokens + 1);
   }
 
   /** Keys currently tracked (for tests and metrics). */

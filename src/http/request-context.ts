@@ -8,6 +8,12 @@ export interface PublicUrlOptions {
   readonly pathPrefix: string;
   /** Trust forwarded headers: from any peer, from these addresses, or not at all. */
   readonly trustProxy: boolean | readonly string[];
+  /**
+   * Hosts this host answers for ({@link canonicalHost} spellings: `name` for any port, or
+   * `name:port`); requests for any other host are refused (421) by {@link hostAllowed}'s caller.
+   * Default: none (every host; demo mode and in-process use only).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 const VALID_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
@@ -39,16 +45,47 @@ export function effectiveScheme(c: Context, options: PublicUrlOptions): "http" |
   return forwarded === "https" || forwarded === "http" ? forwarded : own;
 }
 
-/** Base URL the client used (scheme, host, port, prefix), without a trailing slash. */
-export function publicBaseUrl(c: Context, options: PublicUrlOptions): string {
-  if (options.publicUrl) return options.publicUrl;
-  const url = new URL(c.req.url);
-  let host = url.host;
+/**
+ * One spelling per host: lower case, no trailing dot on the name, no default port for `scheme`
+ * (`Example.COM.:443` over https → `example.com`). Tokens carry the issuer built from it, so a
+ * token obtained under one spelling verifies under every other.
+ */
+export function canonicalHost(host: string, scheme?: "http" | "https"): string {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+  if (!m) return host.toLowerCase();
+  const name = (m[1] as string).replace(/\.+$/, "");
+  const port = m[2] === undefined ? undefined : String(Number(m[2]));
+  const isDefault = (scheme === "http" && port === "80") || (scheme === "https" && port === "443");
+  return port === undefined || isDefault ? name : `${name}:${port}`;
+}
+
+/** The host the client asked for (`Host`, or a trusted proxy's `X-Forwarded-Host`), canonical. */
+export function requestedHost(c: Context, options: PublicUrlOptions): string {
+  let host = new URL(c.req.url).host;
   if (trusted(c, options.trustProxy)) {
     const forwardedHost = firstForwarded(c, "x-forwarded-host");
     if (forwardedHost && VALID_HOST.test(forwardedHost)) host = forwardedHost;
   }
-  return `${effectiveScheme(c, options)}://${host}${options.pathPrefix}`;
+  return canonicalHost(host, effectiveScheme(c, options));
+}
+
+/**
+ * Whether `host` (canonical) is one of `allowed`: an entry without a port allows that name on any
+ * port; an entry with a port, only that port. Entries are compared in their canonical spelling.
+ */
+export function hostAllowed(host: string, allowed: readonly string[], scheme: "http" | "https"): boolean {
+  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : (host.split(":")[0] as string);
+  return allowed.some((entry) => {
+    const hasPort = /:\d+$/.test(entry) && !entry.endsWith("]");
+    const e = canonicalHost(entry, scheme);
+    return hasPort ? e === host : e === name;
+  });
+}
+
+/** Base URL the client used (scheme, canonical host, port, prefix), without a trailing slash. */
+export function publicBaseUrl(c: Context, options: PublicUrlOptions): string {
+  if (options.publicUrl) return options.publicUrl;
+  return `${effectiveScheme(c, options)}://${requestedHost(c, options)}${options.pathPrefix}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
@@ -22,6 +22,57 @@ export interface ListenOptions {
   readonly maxHeaderBytes?: number;
   /** Idle keep-alive timeout, ms. Default 5000. */
   readonly keepAliveTimeoutMs?: number;
+}
+
+/** Largest request line looked at to tell the token endpoint's 431 from others. */
+const REQUEST_LINE_MAX = 2048;
+const TOKEN_TARGET = /^[A-Z]{1,16} (?:\/[^?\s]*)?\/auth\/token(?:\?\S*)? HTTP\/1\.[01]\r?$/;
+
+/** A complete HTTP/1.1 response with a JSON body that closes the connection. */
+function rawJsonResponse(status: string, body: object): string {
+  const text = JSON.stringify(body);
+  return [
+    `HTTP/1.1 ${status}`,
+    "Content-Type: application/json",
+    "X-Content-Type-Options: nosniff",
+    "Cache-Control: no-store",
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    "Connection: close",
+    "",
+    text,
+  ].join("\r\n");
+}
+
+/**
+ * Node's answer to a request it could not parse, with a JSON body for oversized headers (431): an
+ * OAuth2 error (`invalid_request`) when the request line names a token endpoint (`…/auth/token`),
+ * else `{code, message}`. Other parse errors and timeouts get Node's own bodiless answers.
+ */
+function onClientError(maxHeaderBytes: number) {
+  return (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable || current?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    let response: string;
+    if (err.code === "HPE_HEADER_OVERFLOW") {
+      const message = `Request headers are larger than ${maxHeaderBytes} bytes`;
+      const head = err.rawPacket?.subarray(0, REQUEST_LINE_MAX).toString("latin1") ?? "";
+      const line = head.slice(0, head.indexOf("\n") >>> 0);
+      response = rawJsonResponse(
+        "431 Request Header Fields Too Large",
+        TOKEN_TARGET.test(line)
+          ? { error: "invalid_request", error_description: message }
+          : { code: "BadRequest", message },
+      );
+    } else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      response = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
+    } else {
+      response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+    }
+    socket.end(response);
+  };
 }
 
 /** A listening server. */
@@ -65,6 +116,7 @@ export async function startHttpServer(
     ) as Server;
     s.once("error", reject);
   });
+  server.on("clientError", onClientError(serverOptions.maxHeaderSize));
   const { port } = server.address() as AddressInfo;
   const shownHost =
     host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;

@@ -90,6 +90,19 @@ describe("ileap serve", () => {
     assert.equal(await exited(second.child), 0);
   });
 
+  it("--demo with Clerk auth says that the demo clients are off (issue 15, finding 9)", async () => {
+    const { child, lines, url } = start(
+      ["serve", "--demo", "--port", "0", "--host", "127.0.0.1", "--data-dir", tmp()],
+      { ILEAP_AUTH: "clerk", ILEAP_CLERK_FRONTEND_API: "http://127.0.0.1:9" },
+    );
+    await url;
+    child.kill("SIGTERM");
+    await exited(child);
+    const text = lines.join("\n");
+    assert.match(text, /demo clients are OFF/);
+    assert.doesNotMatch(text, /demo clients enabled/);
+  });
+
   it("refuses bad configuration with a message naming the key, exit code 2", async () => {
     for (const [env, file, pattern] of [
       [{ PORT: "abc" }, undefined, /PORT: expected an integer/],
@@ -98,6 +111,8 @@ describe("ileap serve", () => {
       [{}, { limits: { maxPageSize: "many" } }, /limits\.maxPageSize/],
       [{}, { prot: 1 }, /'prot': unknown/],
       [{}, { auth: { clients: [{ id: "a", secretHash: "plain", grants: ["*"] }] } }, /secretHash/],
+      // Host trust (issue 15, finding 7): outside demo mode the served host names must be known.
+      [{}, undefined, /ILEAP_PUBLIC_URL \(publicUrl\) or ILEAP_ALLOWED_HOSTS \(allowedHosts\) is required/],
     ] as const) {
       const args = ["serve", "--data-dir", tmp()];
       if (file) {
@@ -126,7 +141,7 @@ describe("ileap serve", () => {
     const file = join(dir, "ileap.yaml");
     writeFileSync(
       file,
-      `port: 0\nhost: 127.0.0.1\nauth:\n  clients:\n    - id: acme\n      secretHash: "${hash}"\n      grants: [tad]\n`,
+      `port: 0\nhost: 127.0.0.1\nallowedHosts: [127.0.0.1]\nauth:\n  clients:\n    - id: acme\n      secretHash: "${hash}"\n      grants: [tad]\n`,
     );
     const { child, url } = start(["serve", "--config", file, "--data-dir", dir], {});
     const base = await url;

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { EventsService } from "../../src/events/service.ts";
-import { requestEvent, startTestHost, type TestHost, until } from "./host.ts";
+import { getToken } from "../helpers/http.ts";
+import { READY_ADMIN, requestEvent, startTestHost, type TestHost, until } from "./host.ts";
 import { type Requester, startRequester } from "./requester.ts";
 
 const BOX_PRODUCT = "urn:gtin:4012345000017";
@@ -233,8 +234,20 @@ export function defineDeliverySuite(
       );
     });
 
-    it("reports delivery counts in /ready", async () => {
-      const res = await fetch(`${host.baseUrl}/ready`);
+    it("reports delivery counts in /ready to an admin token only", async () => {
+      const plain = await fetch(`${host.baseUrl}/ready`);
+      assert.deepEqual(await plain.json(), { status: "ready", checks: { store: "ok" } });
+      const admin = await getToken(host.baseUrl, READY_ADMIN.id, READY_ADMIN.secret);
+      const notAdmin = await getToken(host.baseUrl, "hello", "pathfinder");
+      const other = await fetch(`${host.baseUrl}/ready`, {
+        headers: { authorization: `Bearer ${notAdmin}` },
+      });
+      assert.equal(
+        ((await other.json()) as { details?: unknown }).details,
+        undefined,
+        "no details for a non-admin",
+      );
+      const res = await fetch(`${host.baseUrl}/ready`, { headers: { authorization: `Bearer ${admin}` } });
       const body = (await res.json()) as { details?: { events?: Record<string, number> } };
       assert.equal(res.status, 200);
       assert.ok((body.details?.events?.delivered ?? 0) >= 5);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
+import { hashSecret } from "../../src/auth/secret-hash.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer, type IleapServer } from "../../src/server.ts";
 import { getToken, send, type WireResponse } from "../helpers/http.ts";
@@ -30,6 +31,15 @@ export interface TestHostOptions {
   readonly clients?: readonly Record<string, unknown>[];
 }
 
+/** An admin client (minted secret, fast hash) that may read `/ready` details. */
+export const READY_ADMIN = { id: "ready-admin", secret: `ilsk_${"r".repeat(43)}` } as const;
+const READY_ADMIN_CLIENT = {
+  id: READY_ADMIN.id,
+  secretHash: await hashSecret(READY_ADMIN.secret),
+  grants: [],
+  roles: ["admin"],
+};
+
 /** Starts the host with fast retry settings and loopback allowed. */
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "ileap-events-"));
@@ -37,7 +47,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   writeFileSync(
     file,
     JSON.stringify({
-      ...(options.clients ? { auth: { clients: options.clients } } : {}),
+      auth: { clients: [READY_ADMIN_CLIENT, ...(options.clients ?? [])] },
       peers: [
         {
           baseUrl: options.requesterUrl,

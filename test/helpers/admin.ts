@@ -76,6 +76,7 @@ export async function startAdminServer(env: Record<string, string> = {}): Promis
       ILEAP_DATA_DIR: dataDir,
       ILEAP_COMPANY_NAME: TEST_COMPANY.name,
       ILEAP_COMPANY_IDS: TEST_COMPANY.ids.join(","),
+      ILEAP_ALLOWED_HOSTS: "127.0.0.1",
       ...env,
     },
     file: configFile,

@@ -17,6 +17,8 @@ export interface WireRequest {
   /** CA for https URLs. */
   readonly ca?: string;
   readonly timeoutMs?: number;
+  /** Local address to send from (e.g. `127.0.0.2`, to act as another loopback client). */
+  readonly localAddress?: string;
 }
 
 /** Sends one request with node:http(s) (no redirects followed, custom CA possible). */
@@ -30,6 +32,7 @@ export function send(url: string, init: WireRequest = {}): Promise<WireResponse>
         method: init.method ?? "GET",
         headers: init.headers,
         ...(init.ca ? { ca: init.ca } : {}),
+        ...(init.localAddress ? { localAddress: init.localAddress } : {}),
         timeout: init.timeoutMs ?? 10_000,
       },
       (res) => {

@@ -3,11 +3,12 @@
  * this process and by other connections to the same file), per principal and base URL, bounded.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
+import { hashSecret } from "../../src/auth/secret-hash.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { ResponseCache } from "../../src/http/response-cache.ts";
 import { createIleapServer, type IleapServer } from "../../src/server.ts";
@@ -17,7 +18,10 @@ import type { Store } from "../../src/store/store.ts";
 import { type CountingStore, countingStore } from "../helpers/counting-store.ts";
 import { type PostgresTestServer, postgresSkipReason, startPostgres } from "../helpers/postgres.ts";
 
+/** An admin client (may read `/ready` details); minted-format secret, fast hash. */
+const CACHE_ADMIN_SECRET = `ilsk_${"c".repeat(43)}`;
 const CLIENTS: Record<string, string> = {
+  "cache-admin": CACHE_ADMIN_SECRET,
   hello: "pathfinder",
   transport_service_user: "ileap",
   transport_service_organizer: "ileap",
@@ -48,7 +52,24 @@ async function startHost(
 ): Promise<Host> {
   const dataDir = mkdtempSync(join(tmpdir(), "ileap-cache-"));
   const file = join(dataDir, "ileap.sqlite");
+  const configFile = join(dataDir, "ileap.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      auth: {
+        clients: [
+          {
+            id: "cache-admin",
+            secretHash: await hashSecret(CACHE_ADMIN_SECRET),
+            grants: [],
+            roles: ["admin"],
+          },
+        ],
+      },
+    }),
+  );
   const config = loadConfig({
+    file: configFile,
     env: {
       ILEAP_DEMO: "true",
       ILEAP_DATA_DIR: dataDir,
@@ -131,7 +152,12 @@ function defineCacheSuite(name: string, backend: () => Promise<Backend | undefin
       await h.get("/2/footprints?limit=1", "hello");
       assert.equal(reads(h), 4);
       // Operators see the cache at work in /ready.
-      const ready = (await (await h.host.app.request("http://localhost/ready")).json()) as {
+      // Operators (an admin token) see the cache at work in /ready; others get the plain status.
+      const plain = (await (await h.host.app.request("http://localhost/ready")).json()) as {
+        details?: unknown;
+      };
+      assert.equal(plain.details, undefined);
+      const ready = (await (await h.get("/ready", "cache-admin")).json()) as {
         details?: { responseCache?: { hits: number; misses: number; entries: number; bytes: number } };
       };
       assert.ok((ready.details?.responseCache?.hits ?? 0) >= 3, JSON.stringify(ready));

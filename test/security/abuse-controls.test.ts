@@ -1,5 +1,6 @@
 /**
- * Abuse controls: token-endpoint rate limits per client id and per source address (trusted proxies
+ * Abuse controls: token-endpoint limits on failed authentications per client id and address, and
+ * on requests per source address (trusted proxies
  * honoured, untrusted `X-Forwarded-For` ignored), 429 with `Retry-After`; the token bucket itself;
  * constant-time client authentication; `X-Content-Type-Options: nosniff` on every answer and
  * `Cache-Control: no-store` on every token answer.
@@ -45,6 +46,20 @@ describe("token bucket", () => {
     assert.equal(limiter.take("a").allowed, false);
   });
 
+  it("refund gives back a token taken, never beyond the burst", () => {
+    const t = 0;
+    const limiter = new RateLimiter({ perMinute: 2, now: () => t });
+    assert.equal(limiter.take("a").allowed, true);
+    assert.equal(limiter.take("a").allowed, true);
+    assert.equal(limiter.take("a").allowed, false);
+    limiter.refund("a");
+    assert.equal(limiter.take("a").allowed, true);
+    for (let i = 0; i < 5; i++) limiter.refund("a");
+    assert.equal(limiter.take("a").allowed, true);
+    assert.equal(limiter.take("a").allowed, true);
+    assert.equal(limiter.take("a").allowed, false, "refunds never exceed the burst");
+  });
+
   it("is bounded in memory and off at 0", () => {
     const limiter = new RateLimiter({ perMinute: 1, maxKeys: 100 });
     for (let i = 0; i < 1000; i++) limiter.take(`k${i}`);
@@ -56,17 +71,29 @@ describe("token bucket", () => {
 });
 
 describe("token endpoint rate limits", () => {
-  it("per client id: 429 with Retry-After once the client's budget is spent; other clients unaffected", async () => {
+  it("per client id and address: failed authentications only; 429 with Retry-After once spent; other clients unaffected", async () => {
     const server = await startDemoServer({
       env: { ILEAP_TOKEN_RATE_PER_CLIENT: "3", ILEAP_TOKEN_RATE_PER_ADDRESS: "1000" },
     });
     try {
-      // Wrong secrets spend the budget too: that is what stops guessing.
-      for (const secret of ["wrong-1", "wrong-2", "pathfinder"])
-        assert.notEqual((await tokenRequest(server.baseUrl, "hello", secret)).status, 429);
-      const limited = await tokenRequest(server.baseUrl, "hello", "pathfinder");
-      assertRateLimited(limited, "4th request for hello");
+      // A success and malformed requests are not failures: they spend nothing.
+      assert.equal((await tokenRequest(server.baseUrl, "hello", "pathfinder")).status, 200);
+      for (let i = 0; i < 5; i++)
+        assert.equal(
+          (await tokenRequest(server.baseUrl, "hello", "x", { "content-type": "text/plain" })).status,
+          400,
+        );
+      // Wrong secrets spend the budget: that is what stops guessing.
+      for (const secret of ["wrong-1", "wrong-2", "wrong-3"])
+        assert.equal((await tokenRequest(server.baseUrl, "hello", secret)).status, 400);
+      const limited = await tokenRequest(server.baseUrl, "hello", "wrong-4");
+      assertRateLimited(limited, "4th failure for hello");
       assert.ok(Number(limited.headers["retry-after"]) <= 20, String(limited.headers["retry-after"]));
+      assert.equal(
+        (await tokenRequest(server.baseUrl, "hello", "pathfinder")).status,
+        200,
+        "credentials that authenticated before are not throttled",
+      );
       assert.equal((await tokenRequest(server.baseUrl, "transport_service_user", "ileap")).status, 200);
       assert.ok(server.logs.lines.some((l) => l.includes('"status":429')));
     } finally {
@@ -157,7 +184,7 @@ describe("constant-time client authentication", () => {
 
 describe("security headers on every answer", () => {
   it("X-Content-Type-Options: nosniff everywhere (successes, errors, 404, 413, 414); no-store on every token answer", async () => {
-    const server = await startDemoServer({ env: { ILEAP_TOKEN_RATE_PER_CLIENT: "4" } });
+    const server = await startDemoServer({ env: { ILEAP_TOKEN_RATE_PER_CLIENT: "1" } });
     try {
       const base = server.baseUrl;
       const token = await getToken(base, "hello", "pathfinder");
@@ -229,7 +256,7 @@ describe("security headers on every answer", () => {
         ["invalid_request", { "content-type": "text/plain" }, "x"],
         [
           "429",
-          { authorization: basic("hello", "pathfinder"), "content-type": FORM },
+          { authorization: basic("hello", "nope-again"), "content-type": FORM },
           "grant_type=client_credentials",
         ],
       ] as const) {

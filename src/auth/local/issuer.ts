@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { ClientConfig } from "../../config/types.ts";
 import { CredentialHasher } from "../credential-hasher.ts";
+import { QueueFullError } from "../fair-queue.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "../principal.ts";
 import type {
   AuthProvider,
@@ -42,15 +43,13 @@ export const MAX_TOKEN_LENGTH = 8192;
 /** How far in the future an `iat` may lie before the token is refused. */
 const MAX_CLOCK_SKEW_MS = 60_000;
 
-/** A hash that never matches, so that unknown client ids cost the same time as wrong secrets. */
-const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
 function grantsOf(client: ClientConfig): ReadonlySet<DataKind> {
   return new Set(client.grants.includes("*") ? DATA_KINDS : (client.grants as DataKind[]));
 }
 
 /**
- * The built-in identity provider: clients from configuration (scrypt-hashed secrets), RS256 access
+ * The built-in identity provider: clients from configuration (scrypt-hashed secrets, or HMAC-hashed
+ * minted secrets: see `secret-hash.ts`), RS256 access
  * tokens with `iss`, `sub`, `aud`, `iat`, `exp`, `jti` and `kid`.
  */
 export class LocalIssuer implements AuthProvider {
@@ -77,13 +76,13 @@ export class LocalIssuer implements AuthProvider {
     this.#secretTtlMs = (options.secretCacheSeconds ?? 300) * 1000;
   }
 
-  /** scrypt check, skipped while the same secret verified for this client within the secret cache time. */
-  async #secretMatches(client: ClientConfig, secret: string): Promise<boolean> {
+  /** Secret check, skipped while the same secret verified for this client within the secret cache time. */
+  async #secretMatches(client: ClientConfig, secret: string, source: string): Promise<boolean> {
     const key = this.#hasher.fingerprint(client.id, client.secretHash, secret);
     const now = this.#now();
     const hit = this.#secrets.get(key, now);
     if (hit && !hit.expired) return true;
-    const matches = await verifySecret(secret, client.secretHash);
+    const matches = await verifySecret(secret, client.secretHash, { source });
     if (matches) this.#secrets.set(key, true, now + this.#secretTtlMs);
     return matches;
   }
@@ -101,10 +100,26 @@ export class LocalIssuer implements AuthProvider {
     context: TokenRequestContext & RequestContext,
   ): Promise<TokenResult> {
     const client = this.#clients.get(credentials.clientId);
-    // An unknown client id still pays for one scrypt check, so timing does not reveal which ids exist.
-    const matches = client
-      ? await this.#secretMatches(client, credentials.clientSecret)
-      : await verifySecret(credentials.clientSecret, DUMMY_HASH);
+    const source = context.sourceAddress ?? context.remoteAddress ?? "local";
+    let matches: boolean;
+    try {
+      // An unknown client id pays the same check as a wrong secret (verifySecret's cost depends on
+      // the presented secret only), so timing does not reveal which ids exist.
+      matches = client
+        ? await this.#secretMatches(client, credentials.clientSecret, source)
+        : await verifySecret(credentials.clientSecret, undefined, { source });
+    } catch (e) {
+      if (!(e instanceof QueueFullError)) throw e;
+      return {
+        ok: false,
+        failure: {
+          status: 503,
+          error: "temporarily_unavailable",
+          description: "Too many client authentications waiting; retry shortly",
+          retryAfterSeconds: 1,
+        },
+      };
+    }
     if (!client || !matches) {
       return {
         ok: false,

@@ -1,5 +1,6 @@
 /**
- * `ileap hash-secret`: scrypt hash of a client secret for the config file.
+ * `ileap hash-secret`: hash of a client secret for the config file (scrypt; `hmac-sha256` for a
+ * secret minted by `ileap secret new`).
  * @module
  */
 import type { Command } from "commander";
@@ -11,7 +12,9 @@ import { readStdin } from "../secrets.ts";
 export function registerHashSecretCommand(program: Command, ctx: CliContext): void {
   program
     .command("hash-secret")
-    .description("read a client secret from stdin and print its scrypt hash for the config file")
+    .description(
+      "read a client secret from stdin and print its hash for the config file (scrypt; hmac-sha256 for secrets from 'ileap secret new')",
+    )
     .addHelpText("after", "\nExample:\n  $ printf '%s' \"$SECRET\" | ileap hash-secret")
     .action(async () => {
       const secret = await readStdin();

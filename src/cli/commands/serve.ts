@@ -20,6 +20,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option("--tls-key <file>", "TLS private key (PEM)")
     .option("--path-prefix <prefix>", "route prefix, e.g. /ileap")
     .option("--public-url <url>", "public base URL used in discovery and Link headers")
+    .option(
+      "--allowed-hosts <hosts>",
+      "host names served (comma-separated, name or name:port); other hosts get 421",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  $ ileap serve --demo\n  $ ileap serve --config ileap.yaml --tls-cert cert.pem --tls-key key.pem",

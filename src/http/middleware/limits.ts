@@ -1,15 +1,28 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env.ts";
-import { jsonErrorResponse } from "../responses.ts";
+import { jsonErrorResponse, oauthErrorResponse } from "../responses.ts";
 
-/** Refuses URLs (path + query) longer than `maxUrlBytes` with 414 and a JSON body. */
-export function urlLimit(maxUrlBytes: number): MiddlewareHandler<AppEnv> {
+/**
+ * A limit's refusal: an OAuth2 error body (RFC 6749 §5.2, `invalid_request`) on the token
+ * endpoint, whose clients parse `{"error":…}`; the PACT-shaped `{code, message}` elsewhere.
+ */
+function refusal(c: Context<AppEnv>, status: number, message: string, oauthPath: string | undefined) {
+  return oauthPath !== undefined && c.req.path === oauthPath
+    ? oauthErrorResponse(c, status, "invalid_request", message)
+    : jsonErrorResponse(c, status, "BadRequest", message);
+}
+
+/**
+ * Refuses URLs (path + query) longer than `maxUrlBytes` with 414 and a JSON body (OAuth-shaped on
+ * `oauthPath`, the token endpoint's path incl. prefix; default: none).
+ */
+export function urlLimit(maxUrlBytes: number, oauthPath?: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const url = c.req.url;
     const pathStart = url.indexOf("/", url.indexOf("//") + 2);
     if (Buffer.byteLength(url.slice(pathStart)) > maxUrlBytes) {
-      return jsonErrorResponse(c, 414, "BadRequest", `Request URL is longer than ${maxUrlBytes} bytes`);
+      return refusal(c, 414, `Request URL is longer than ${maxUrlBytes} bytes`, oauthPath);
     }
     await next();
   };
@@ -23,16 +36,11 @@ export interface BodyLimitOverride {
   readonly maxBodyBytes: number;
 }
 
-function limitOf(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
+function limitOf(maxBodyBytes: number, oauthPath: string | undefined): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBodyBytes,
     onError: (c) =>
-      jsonErrorResponse(
-        c as Context<AppEnv>,
-        413,
-        "BadRequest",
-        `Request body is larger than ${maxBodyBytes} bytes`,
-      ),
+      refusal(c as Context<AppEnv>, 413, `Request body is larger than ${maxBodyBytes} bytes`, oauthPath),
   });
 }
 
@@ -40,14 +48,19 @@ function limitOf(maxBodyBytes: number): MiddlewareHandler<AppEnv> {
  * Refuses bodies over `maxBodyBytes` (declared or streamed) with 413 and a JSON error body; a
  * request whose path starts with an override's `pathPrefix` gets that override's limit instead
  * (first match wins). Requests whose method carries no body skip the check (it would materialise
- * the request stream). Default overrides: none.
+ * the request stream). Default overrides: none. On `oauthPath` (the token endpoint) the 413 body is
+ * an OAuth2 error.
  */
 export function requestBodyLimit(
   maxBodyBytes: number,
   overrides: readonly BodyLimitOverride[] = [],
+  oauthPath?: string,
 ): MiddlewareHandler<AppEnv> {
-  const limit = limitOf(maxBodyBytes);
-  const special = overrides.map((o) => ({ prefix: o.pathPrefix, limit: limitOf(o.maxBodyBytes) }));
+  const limit = limitOf(maxBodyBytes, oauthPath);
+  const special = overrides.map((o) => ({
+    prefix: o.pathPrefix,
+    limit: limitOf(o.maxBodyBytes, oauthPath),
+  }));
   return (c, next) => {
     if (WITHOUT_BODY.has(c.req.method)) return next();
     const path = c.req.path;
