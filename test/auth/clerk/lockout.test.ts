@@ -200,10 +200,38 @@ describe("ileap clerk unlock", () => {
       assert.deepEqual(await clerkUnlockCommand([USERS.loner], { dataDir: dir }, {}), [
         `${USERS.loner}: unlocked`,
       ]);
-      assert.equal((await h.token("loner@example.com", "one more guess")).status, 400);
+      assert.equal(await h.provider.failures("loner@example.com"), 0);
     } finally {
       await h.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Clerk behind the token endpoint's failure limit (finding 4, second half)", () => {
+  it("310 wrong passwords for the real client's id do not 429 the real client (clerk mode)", async () => {
+    const clock = makeClock();
+    const h = await startClerkHost({ clock, env: { ILEAP_CLERK_TOKEN_MODE: "clerk" } });
+    try {
+      const token = await h.accessToken("service@example.com");
+      const attack = await Promise.all(
+        Array.from({ length: 310 }, (_, i) => h.token("service@example.com", `guess-${i}`)),
+      );
+      assert.ok(attack.every((r) => r.status === 400 || r.status === 429));
+      assert.ok(attack.filter((r) => r.status === 429).length >= 300, "the guessing is throttled");
+      assert.equal(h.emulator.control.stats().signIns.rejected <= 5, true, "Clerk saw at most 5 failures");
+      // The real client, from the same address and with the same client id, is never throttled.
+      for (let i = 0; i < 5; i++) {
+        const res = await h.token("service@example.com", CLERK_TEST_PASSWORD);
+        assert.equal(res.status, 200, res.text);
+        assert.equal((res.json as { access_token: string }).access_token, token);
+      }
+      // Once its cached token is stale, its known-good credential signs in again despite both limits.
+      clock.advance(31_000);
+      const fresh = await h.token("service@example.com", CLERK_TEST_PASSWORD);
+      assert.equal(fresh.status, 200, fresh.text);
+    } finally {
+      await h.close();
     }
   });
 });
