@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { createClerkAuthProvider } from "./auth/clerk/clerk-provider.ts";
+import { SqlClerkState } from "./auth/clerk/sql-state.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
@@ -214,6 +215,17 @@ export async function openOutbox(config: IleapConfig, dataDir: string): Promise<
     : new SqliteOutbox({ file: join(dataDir, "ileap.sqlite") });
 }
 
+/** The Clerk adapter's shared state in the store's database (migration 5 creates its tables). */
+export function openClerkState(config: IleapConfig, dataDir: string): SqlClerkState {
+  return config.database.url
+    ? new SqlClerkState({
+        connectionString: config.database.url,
+        connectionTimeoutMs: config.database.connectionTimeoutMs,
+        statementTimeoutMs: config.database.statementTimeoutMs,
+      })
+    : new SqlClerkState({ sqliteFile: join(dataDir, "ileap.sqlite") });
+}
+
 /**
  * The events component from the configuration (its worker is not started). `ileap serve` runs
  * its worker; `ileap import` only enqueues `Published` events, which a running host delivers.
@@ -283,6 +295,9 @@ export async function createIleapServer(
             logger,
             tokenTtlSeconds: config.auth.tokenTtlSeconds,
             ...fixedClaims,
+            // Lockouts, known users and the sign-in budget live in the store's database (shared by
+            // replicas on PostgreSQL); with a user-supplied Store, in this process.
+            ...(overrides.store ? {} : { state: openClerkState(config, dataDir) }),
           })
         : new LocalIssuer({ keys, clients, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...fixedClaims }));
     if (config.demo && (await seedDemoData(store))) logger.info("demo data loaded into an empty store");

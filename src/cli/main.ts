@@ -94,6 +94,10 @@ const LAZY_COMMANDS: Readonly<Record<string, (program: Command) => Promise<void>
     const { registerDbCommand } = await import("./commands/db.ts");
     registerDbCommand(program);
   },
+  clerk: async (program) => {
+    const { registerClerkCommand } = await import("./commands/clerk.ts");
+    registerClerkCommand(program);
+  },
   "clerk-emulator": async (program) => {
     const { registerClerkEmulatorCommand } = await import("./commands/clerk-emulator.ts");
     registerClerkEmulatorCommand(program);

@@ -10,6 +10,7 @@ import type { ClerkAuthProvider } from "../../src/auth/clerk/clerk-provider.ts";
 import { createClerkAuthProvider } from "../../src/auth/clerk/clerk-provider.ts";
 import type { ClerkConfig } from "../../src/auth/clerk/config.ts";
 import { loadClerkConfig } from "../../src/auth/clerk/config.ts";
+import type { ClerkSharedState } from "../../src/auth/clerk/shared-state.ts";
 import type { KeyRing } from "../../src/auth/local/keyring.ts";
 import { loadKeyRing } from "../../src/auth/local/keyring.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -107,7 +108,10 @@ export async function startTestEmulator(
     signInRateLimit: false,
     now: clock.now,
     jwtTemplates: {
-      ileap: { lifetimeSeconds: 3600, claims: { org_id: "{{org.id}}", org_role: "{{org.role}}" } },
+      ileap: {
+        lifetimeSeconds: 3600,
+        claims: { aud: "ileap", org_id: "{{org.id}}", org_role: "{{org.role}}" },
+      },
     },
     ...options,
   });
@@ -126,6 +130,8 @@ export interface ClerkHostOptions {
   readonly tokenTtlSeconds?: number;
   /** Clock. Default: a new {@link makeClock}. */
   readonly clock?: TestClock;
+  /** Shared state of the provider (e.g. an `SqlClerkState` shared by two hosts). Default: in memory. */
+  readonly state?: ClerkSharedState;
 }
 
 export interface RunningClerkHost {
@@ -176,12 +182,20 @@ export async function startClerkHost(options: ClerkHostOptions = {}): Promise<Ru
   const clerkConfig = loadClerkConfig({
     ILEAP_CLERK_FRONTEND_API: emulator.url,
     ILEAP_CLERK_JWKS_COOLDOWN_SECONDS: "0",
+    // Like the emulator's per-IP limit, the host's sign-in budget is off unless a test turns it on.
+    ILEAP_CLERK_SIGN_IN_BUDGET: "0",
     ...options.env,
   });
   const logs = new LogSink();
   const logger = pino({ level: "debug" }, logs);
   const keys = await testKeyRing();
-  const provider = createClerkAuthProvider(clerkConfig, { keys, logger, tokenTtlSeconds, now: clock.now });
+  const provider = createClerkAuthProvider(clerkConfig, {
+    keys,
+    logger,
+    tokenTtlSeconds,
+    now: clock.now,
+    ...(options.state ? { state: options.state } : {}),
+  });
   const host = await createIleapServer(config, { auth: provider, logger });
   const running = await host.listen();
   const baseUrl = `${running.url}${config.pathPrefix}`;
@@ -214,4 +228,52 @@ export async function startClerkHost(options: ClerkHostOptions = {}): Promise<Ru
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What an end user of the customer's app can do with Clerk directly (no host involved): sign in
+ * through the FAPI, optionally create an organization (becoming its `org:admin`) and activate it.
+ * Returns the session token Clerk hands to that user's browser.
+ */
+export async function clerkUserSession(
+  emulator: RunningClerkEmulator,
+  identifier: string,
+  options: { readonly createOrganization?: string; readonly template?: string } = {},
+): Promise<{ jwt: string; sessionId: string; organizationId?: string }> {
+  const q = "?_is_native=1";
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  const signIn = await fetch(`${emulator.url}/v1/client/sign_ins${q}`, {
+    method: "POST",
+    headers: form,
+    body: new URLSearchParams({ strategy: "password", identifier, password: CLERK_TEST_PASSWORD }),
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status}`);
+  const clientToken = signIn.headers.get("authorization") ?? "";
+  const body = (await signIn.json()) as {
+    response: { created_session_id: string };
+    client: { sessions: Array<{ id: string; last_active_token: { jwt: string } }> };
+  };
+  const sessionId = body.response.created_session_id;
+  let jwt = body.client.sessions.find((s) => s.id === sessionId)?.last_active_token.jwt ?? "";
+  let organizationId: string | undefined;
+  const post = (path: string, params: Record<string, string> = {}) =>
+    fetch(`${emulator.url}${path}${q}`, {
+      method: "POST",
+      headers: { ...form, authorization: clientToken },
+      body: new URLSearchParams(params),
+    });
+  if (options.createOrganization) {
+    const created = await post("/v1/organizations", { name: options.createOrganization });
+    organizationId = ((await created.json()) as { response: { id: string } }).response.id;
+    const touched = await post(`/v1/client/sessions/${sessionId}/touch`, {
+      active_organization_id: organizationId,
+    });
+    jwt = ((await touched.json()) as { response: { last_active_token: { jwt: string } } }).response
+      .last_active_token.jwt;
+  }
+  if (options.template) {
+    const t = await post(`/v1/client/sessions/${sessionId}/tokens/${options.template}`);
+    jwt = ((await t.json()) as { jwt: string }).jwt;
+  }
+  return { jwt, sessionId, ...(organizationId ? { organizationId } : {}) };
 }

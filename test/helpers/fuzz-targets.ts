@@ -1314,6 +1314,8 @@ function clerkTokenEndpointTarget(): FuzzTarget {
           ILEAP_CLERK_TIMEOUT_MS: String(FAKE_TIMEOUT_MS),
           ILEAP_CLERK_CACHE_SIZE: "0",
           ILEAP_CLERK_RETRY_AFTER_SECONDS: "3",
+          // Every case reaches the fake FAPI (the sign-in budget would answer most of them itself).
+          ILEAP_CLERK_SIGN_IN_BUDGET: "0",
         };
         for (const env of [
           { ...common, ILEAP_CLERK_ORGANIZATION_ID: "org_fuzz" },
@@ -1321,6 +1323,7 @@ function clerkTokenEndpointTarget(): FuzzTarget {
             ...common,
             ILEAP_CLERK_TOKEN_MODE: "clerk",
             ILEAP_CLERK_JWT_TEMPLATE: "t",
+            ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "t",
             ILEAP_CLERK_SESSION_REUSE_SECONDS: "0",
           },
         ]) {

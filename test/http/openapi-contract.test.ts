@@ -416,6 +416,7 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
               ILEAP_CLERK_TIMEOUT_MS: "300",
               ILEAP_CLERK_TOKEN_MODE: "clerk",
               ILEAP_CLERK_JWT_TEMPLATE: "missing",
+              ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
             }),
             {
               keys: await loadKeyRing({ dataDir }),
@@ -439,8 +440,10 @@ describe("OpenAPI document (/openapi.json) against real traffic", () => {
       await ask(); // unknown JWT template: 500 server_error
       emulator.control.injectFault({ kind: "status", status: 503, times: 1 });
       await ask();
+      clock.advance(31_000); // past the remembered outage
       emulator.control.injectFault({ kind: "status", status: 429, retryAfterSeconds: 7, times: 1 });
       await ask();
+      clock.advance(31_000); // past Clerk's Retry-After
       emulator.control.injectFault({ kind: "hang", times: 1 });
       await ask();
     } finally {

@@ -161,12 +161,16 @@ describe("no secret, password or token in any log line", () => {
           await h.get("/2/footprints?limit=1", t);
           for (let i = 0; i < 6; i++) await h.token("member@example.com", `${CLERK_WRONG}${i}`);
           for (let i = 0; i < 6; i++) secrets.add(`${CLERK_WRONG}${i}`);
+          // Each outage is remembered briefly per credential: step past it before the next one.
           emulator.control.injectFault({ kind: "status", status: 503, times: 1 });
           await h.token("outsider@example.com", CLERK_TEST_PASSWORD);
+          clock.advance(31_000);
           emulator.control.injectFault({ kind: "malformed_json", times: 1 });
           await h.token("outsider@example.com", CLERK_TEST_PASSWORD);
+          clock.advance(31_000);
           emulator.control.injectFault({ kind: "hang", times: 1 });
           await h.token("outsider@example.com", CLERK_TEST_PASSWORD);
+          clock.advance(31_000);
           emulator.control.clearFaults();
           const o = await h.accessToken("outsider@example.com", CLERK_TEST_PASSWORD);
           addToken(o);

@@ -638,6 +638,8 @@ describe("clerk emulator: faults, keys, stats", () => {
       },
       signIns: { attempts: 2, complete: 1, incomplete: 1, rejected: 0 },
       faultsApplied: 0,
+      sessionsEnded: 0,
+      apiVersions: { none: 5 },
     });
   });
 
@@ -725,5 +727,113 @@ describe("clerk emulator: in-process and defaults", () => {
       /unknown organization/,
     );
     assert.throws(() => createClerkEmulator({ users: [{ password: "x" }] }), /email or a username/);
+  });
+});
+
+describe("clerk emulator: what the adapter must distrust", () => {
+  const clock = makeClock();
+  let emu: RunningClerkEmulator;
+  before(async () => {
+    emu = await startClerkEmulator({
+      ...baseOptions(clock),
+      users: [
+        ...(baseOptions(clock).users ?? []),
+        { email: "banned@example.com", password: PASSWORD, banned: true },
+      ],
+    });
+  });
+  after(() => emu.close());
+  beforeEach(() => emu.control.reset());
+
+  it("any signed-in user creates an organization and becomes its org:admin", async () => {
+    const flow = await signedIn(emu.url, "member@example.com");
+    const created = await post(emu.url, "/v1/organizations", flow.clientToken, { name: "Evil Corp" });
+    assert.equal(created.status, 200);
+    const org = ((await created.json()) as { response: { id: string; slug: string } }).response;
+    assert.match(org.id, /^org_/);
+    assert.equal(org.slug, "evil-corp");
+    const touched = await post(emu.url, `/v1/client/sessions/${flow.sessionId}/touch`, flow.clientToken, {
+      active_organization_id: org.id,
+    });
+    assert.equal(touched.status, 200);
+    const session = ((await touched.json()) as SessionEnvelopeJSON).response;
+    const claims = JSON.parse(
+      Buffer.from((session.last_active_token?.jwt ?? "").split(".")[1] ?? "", "base64url").toString(),
+    ) as { o: { id: string; rol: string } };
+    assert.deepEqual({ id: claims.o.id, rol: claims.o.rol }, { id: org.id, rol: "admin" });
+    // Without a session: 401 signed_out.
+    await clerkError(await post(emu.url, "/v1/organizations", null, { name: "x" }), 401, "signed_out");
+    // The control surface does the same.
+    const id = emu.control.createOrganization(ADMIN_ID, "Side Project");
+    assert.match(id, /^org_/);
+  });
+
+  it("token headers carry Clerk's category: session, template and machine (M2M) tokens", async () => {
+    const flow = await signedIn(emu.url);
+    const session = flow.body.client.sessions[0]?.last_active_token?.jwt ?? "";
+    assert.equal(decodeProtectedHeader(session).cat, "cl_B7d4PD111AAA");
+    const template = (await (
+      await post(emu.url, `/v1/client/sessions/${flow.sessionId}/tokens/long`, flow.clientToken)
+    ).json()) as TokenJSON;
+    assert.equal(decodeProtectedHeader(template.jwt).cat, "cl_B7d4PD222AAA");
+    const machine = await emu.control.machineToken();
+    assert.equal(decodeProtectedHeader(machine).cat, "cl_B7d4PD333AAA");
+    const payload = JSON.parse(Buffer.from(machine.split(".")[1] ?? "", "base64url").toString()) as {
+      sub: string;
+      iss: string;
+    };
+    assert.match(payload.sub, /^mch_/);
+    assert.equal(payload.iss, emu.url);
+    const verified = await jwtVerify(machine, createLocalJWKSet(emu.control.jwks()), {
+      currentDate: new Date(clock.now()),
+    });
+    assert.equal(verified.payload.sub, payload.sub, "signed by the instance key like any token");
+  });
+
+  it("a banned user gets 403 not_allowed_access whatever the password; Bot protection asks for a captcha", async () => {
+    await clerkError(await signIn(emu.url, "banned@example.com", PASSWORD), 403, "not_allowed_access");
+    await clerkError(await signIn(emu.url, "banned@example.com", "wrong"), 403, "not_allowed_access");
+    const bot = await startClerkEmulator({ ...baseOptions(clock), botProtection: true });
+    try {
+      await clerkError(await signIn(bot.url, "admin@example.com", PASSWORD), 401, "requires_captcha");
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("ends sessions (sign-out) and records __clerk_api_version", async () => {
+    const flow = await signedIn(emu.url);
+    assert.equal(emu.control.activeSessions >= 1, true);
+    const before = emu.control.activeSessions;
+    const ended = await post(
+      emu.url,
+      `/v1/client/sessions/${flow.sessionId}/end?__clerk_api_version=2025-11-10`,
+      flow.clientToken,
+    );
+    assert.equal(ended.status, 200);
+    assert.equal(((await ended.json()) as SessionEnvelopeJSON).response.status, "ended");
+    assert.equal(emu.control.activeSessions, before - 1);
+    assert.equal(emu.control.stats().sessionsEnded, 1);
+    await clerkError(
+      await post(emu.url, `/v1/client/sessions/${flow.sessionId}/tokens`, flow.clientToken),
+      401,
+      "signed_out",
+    );
+    const versions = emu.control.stats().apiVersions;
+    assert.equal(versions["2025-11-10"], 1);
+    assert.ok((versions.none ?? 0) >= 1);
+  });
+
+  it("locks after 10 failures that never decay (hours apart), until the lock expires", async () => {
+    for (let i = 0; i < 9; i++) {
+      await clerkError(
+        await signIn(emu.url, "member@example.com", `bad-${i}`),
+        422,
+        "form_password_incorrect",
+      );
+      clock.advance(6 * 3600_000);
+    }
+    await clerkError(await signIn(emu.url, "member@example.com", "bad-9"), 403, "user_locked");
+    await clerkError(await signIn(emu.url, "member@example.com", PASSWORD), 403, "user_locked");
   });
 });

@@ -23,20 +23,23 @@ import type {
   VerifyResult,
 } from "../provider.ts";
 import { VerificationCache } from "../verification-cache.ts";
+import { authorize, chooseOrganization } from "./authorization.ts";
 import { ClerkVerifier } from "./clerk-verifier.ts";
 import type { ClerkConfig } from "./config.ts";
 import { INVALID_CREDENTIALS, mapSignInFailure, throttledFailure } from "./error-mapping.ts";
 import { FapiClient } from "./fapi-client.ts";
 import { mintIssuedToken, verifyIssuedToken } from "./issued-token.ts";
+import { ClerkLockout, normalizeIdentifier } from "./lockout.ts";
+import { type ClerkSharedState, MemoryClerkState } from "./shared-state.ts";
 import {
   type ClerkIdentity,
+  endSession,
   type OrganizationSource,
   refreshSessionToken,
   type SessionHandle,
   sessionGone,
   signInWithPassword,
 } from "./sign-in.ts";
-import { FailedAttemptThrottle, normalizeIdentifier } from "./throttle.ts";
 import { SingleFlight, TokenCache } from "./token-cache.ts";
 
 /** What the provider needs besides its configuration. */
@@ -55,6 +58,11 @@ export interface ClerkProviderDeps {
   readonly issuer?: string;
   /** Fixed `aud` of `issue`-mode tokens. Default: the issuer. */
   readonly audience?: string;
+  /**
+   * Lockouts, known users, the sign-in budget and the circuit: in the database to share them
+   * between replicas (`SqlClerkState`). Default: a {@link MemoryClerkState} of this process.
+   */
+  readonly state?: ClerkSharedState;
 }
 
 /** Counters since start (for metrics, tests and benchmarks). */
@@ -65,13 +73,29 @@ export interface ClerkProviderStats {
   readonly cacheHits: number;
   /** Token requests that joined a sign-in already in flight. */
   readonly joined: number;
-  /** Token requests refused by the failed-attempt throttle. */
+  /** Token requests refused by the lockout cap (without calling Clerk). */
   readonly throttled: number;
   /** `clerk` mode: tokens obtained from an existing Clerk session instead of a new sign-in. */
   readonly refreshes: number;
+  /** Clerk sessions we ended after use. */
+  readonly signOuts: number;
+  /** Sign-ins not started: Clerk's `Retry-After` running (circuit) or the sign-in budget used up. */
+  readonly held: number;
+  /** Token requests answered from the short memory of an outage. */
+  readonly negativeHits: number;
 }
 
 const ORGANIZATION_PARAM = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Longest time an outage answer is remembered for one credential. */
+const NEGATIVE_CACHE_MAX_SECONDS = 30;
+
+function secondsUntil(until: number, now: number): number {
+  return Math.max(1, Math.ceil((until - now) / 1000));
+}
+
+/** `Retry-After` of the lockout answer: it lasts until a known-good sign-in or an operator unlock. */
+const LOCKED_RETRY_AFTER_SECONDS = 3600;
 
 function ok(accessToken: string, expiresIn: number): TokenResult {
   return { ok: true, token: { access_token: accessToken, token_type: "bearer", expires_in: expiresIn } };
@@ -79,6 +103,17 @@ function ok(accessToken: string, expiresIn: number): TokenResult {
 
 function fail(failure: TokenFailure): TokenResult {
   return { ok: false, failure };
+}
+
+/** What one sign-in flow needs. */
+interface ObtainRequest {
+  identifier: string;
+  password: string;
+  normalized: string;
+  organization: { id: string; source: OrganizationSource } | undefined;
+  issuer: string;
+  cacheKey: string;
+  remoteAddress: string | undefined;
 }
 
 /** The Clerk implementation of the {@link AuthProvider} seam. */
@@ -92,13 +127,25 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #hasher = new CredentialHasher();
   readonly #cache: TokenCache;
   readonly #flight = new SingleFlight<TokenResult>();
-  readonly #throttle: FailedAttemptThrottle;
+  readonly #state: ClerkSharedState;
+  readonly #lockout: ClerkLockout;
   readonly #verified: VerificationCache<Principal>;
   /** `clerk` mode: signed-in Clerk sessions by cache key, reused for fresh tokens. */
   readonly #sessions:
     | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
-  readonly #stats = { signIns: 0, cacheHits: 0, joined: 0, throttled: 0, refreshes: 0 };
+  /** Outages (503) remembered per credential for a few seconds. */
+  readonly #negative = new LruMap<string, { readonly failure: TokenFailure; readonly until: number }>(10_000);
+  readonly #stats = {
+    signIns: 0,
+    cacheHits: 0,
+    joined: 0,
+    throttled: 0,
+    refreshes: 0,
+    signOuts: 0,
+    held: 0,
+    negativeHits: 0,
+  };
 
   constructor(config: ClerkConfig, deps: ClerkProviderDeps) {
     this.#config = config;
@@ -119,6 +166,9 @@ export class ClerkAuthProvider implements AuthProvider {
             authorizedParties: config.authorizedParties,
             timeoutMs: config.timeoutMs,
             jwksCooldownMs: config.jwksCooldownSeconds * 1000,
+            category: config.jwtTemplate ? "template" : "session",
+            ...(config.jwtTemplateAudience ? { templateAudience: config.jwtTemplateAudience } : {}),
+            organizations: config.organizations,
             jwksCacheMaxAgeMs: config.jwksCacheSeconds * 1000,
             now: this.#now,
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -129,11 +179,8 @@ export class ClerkAuthProvider implements AuthProvider {
       minRemainingSeconds: config.cacheMinRemainingSeconds,
       now: this.#now,
     });
-    this.#throttle = new FailedAttemptThrottle({
-      maxFailures: config.maxFailedAttempts,
-      windowSeconds: config.failedAttemptsWindowSeconds,
-      now: this.#now,
-    });
+    this.#state = deps.state ?? new MemoryClerkState();
+    this.#lockout = new ClerkLockout(this.#state, config.maxFailedAttempts);
     this.#verified = new VerificationCache();
     this.#sessions =
       config.tokenMode === "clerk" && config.sessionReuseSeconds > 0
@@ -174,14 +221,15 @@ export class ClerkAuthProvider implements AuthProvider {
       return fail({
         status: 400,
         error: "invalid_request",
-        description: "organization_id must be a Clerk organization id (org_…) or slug",
+        description: "organization_id must be a Clerk organization id (org_…)",
       });
     }
-    const organization: { id: string; source: OrganizationSource } | undefined = requested
-      ? { id: requested, source: "request" }
-      : this.#config.organizationId
-        ? { id: this.#config.organizationId, source: "default" }
-        : undefined;
+    const choice = chooseOrganization(requested, this.#config);
+    if (!choice.ok) return fail({ status: 400, error: "invalid_request", description: choice.description });
+    const organization: { id: string; source: OrganizationSource } | undefined =
+      choice.organizationId === undefined
+        ? undefined
+        : { id: choice.organizationId, source: choice.requested ? "request" : "default" };
     const issuer = this.issuer(context);
     const normalized = normalizeIdentifier(identifier);
     const cacheKey = this.#hasher.fingerprint(
@@ -199,7 +247,7 @@ export class ClerkAuthProvider implements AuthProvider {
     let leader = false;
     const result = await this.#flight.run(cacheKey, () => {
       leader = true;
-      return this.#obtain({
+      return this.#obtainSafely({
         identifier,
         password,
         normalized,
@@ -213,15 +261,25 @@ export class ClerkAuthProvider implements AuthProvider {
     return result;
   }
 
-  async #obtain(req: {
-    identifier: string;
-    password: string;
-    normalized: string;
-    organization: { id: string; source: OrganizationSource } | undefined;
-    issuer: string;
-    cacheKey: string;
-    remoteAddress: string | undefined;
-  }): Promise<TokenResult> {
+  /** {@link #obtain}, with a failure of the shared state (its database) answered 503. */
+  async #obtainSafely(req: ObtainRequest): Promise<TokenResult> {
+    try {
+      return await this.#obtain(req);
+    } catch (e) {
+      this.#log.error(
+        { event: "clerk_state_unavailable", err: e instanceof Error ? e.message : String(e) },
+        "the Clerk sign-in state (database) is unavailable",
+      );
+      return fail({
+        status: 503,
+        error: "temporarily_unavailable",
+        description: "The sign-in state of this host is unavailable; retry later",
+        retryAfterSeconds: this.#config.retryAfterSeconds,
+      });
+    }
+  }
+
+  async #obtain(req: ObtainRequest): Promise<TokenResult> {
     const again = this.#cache.get(req.cacheKey);
     if (again) {
       this.#stats.cacheHits++;
@@ -231,19 +289,26 @@ export class ClerkAuthProvider implements AuthProvider {
       identifier: req.normalized,
       ...(req.remoteAddress ? { remoteAddress: req.remoteAddress } : {}),
     };
+    const negative = this.#negative.get(req.cacheKey);
+    if (negative && negative.until > this.#now()) {
+      this.#stats.negativeHits++;
+      return fail({ ...negative.failure, retryAfterSeconds: secondsUntil(negative.until, this.#now()) });
+    }
     const refreshed = await this.#refresh(req.cacheKey, where);
-    if (refreshed) return refreshed;
-    const decision = this.#throttle.acquire(
-      req.normalized,
-      this.#hasher.fingerprint("credential", req.normalized, req.password),
-    );
+    if (refreshed) return this.#remember(req.cacheKey, refreshed);
+    const decision = await this.#lockout.acquire(req.identifier, req.password);
     if (!decision.allowed) {
       this.#stats.throttled++;
       this.#log.warn(
-        { ...where, event: "clerk_sign_in_throttled", retryAfterSeconds: decision.retryAfterSeconds },
-        "too many failed Clerk sign-ins",
+        { ...where, event: "clerk_sign_in_locked", failures: decision.failures },
+        "sign-ins refused: too many consecutive failures (unlock with: ileap clerk unlock)",
       );
-      return fail(throttledFailure(decision.retryAfterSeconds));
+      return fail(throttledFailure(LOCKED_RETRY_AFTER_SECONDS));
+    }
+    const held = await this.#upstreamAllows(decision.knownGood, where);
+    if (held) {
+      await decision.ticket.release();
+      return fail(held);
     }
     this.#stats.signIns++;
     let signIn: Awaited<ReturnType<typeof signInWithPassword>>;
@@ -255,7 +320,7 @@ export class ClerkAuthProvider implements AuthProvider {
         ...(this.#config.jwtTemplate ? { template: this.#config.jwtTemplate } : {}),
       });
     } catch (e) {
-      decision.ticket.release();
+      await decision.ticket.release();
       this.#log.error(
         { ...where, event: "clerk_sign_in_error", err: e instanceof Error ? e.message : String(e) },
         "Clerk sign-in failed unexpectedly",
@@ -268,16 +333,16 @@ export class ClerkAuthProvider implements AuthProvider {
     }
     if (!signIn.ok) {
       const mapped = mapSignInFailure(signIn.failure, { retryAfterSeconds: this.#config.retryAfterSeconds });
-      if (mapped.credentialFailure) decision.ticket.failure();
-      else decision.ticket.release();
+      if (mapped.credentialFailure) await decision.ticket.failure();
+      else await decision.ticket.release();
       this.#log[mapped.level](
         { ...where, ...mapped.logFields, event: "clerk_sign_in_failed", answer: mapped.failure.status },
         `Clerk sign-in failed: ${mapped.failure.error}`,
       );
-      return fail(mapped.failure);
+      return this.#remember(req.cacheKey, fail(mapped.failure));
     }
-    decision.ticket.success();
     const identity = signIn.identity;
+    await decision.ticket.success(identity.userId, identity.identifiers);
     this.#log.info(
       {
         ...where,
@@ -288,7 +353,14 @@ export class ClerkAuthProvider implements AuthProvider {
       },
       "Clerk sign-in complete",
     );
-    if (!this.#verifier) return this.#mint(identity, req.issuer, req.cacheKey);
+    if (!this.#verifier) {
+      const minted = await this.#mint(identity, req.issuer, req.cacheKey);
+      // Our own token carries the identity: the Clerk session is not needed any more.
+      await this.#signOut(identity, where);
+      return minted;
+    }
+    // Unless acceptAnyUser, only users who got a token here verify in clerk mode.
+    await this.#state.addKnownUser(identity.userId, this.#now());
     if (this.#sessions && identity.clientToken !== undefined) {
       const handle = { clientToken: identity.clientToken, sessionId: identity.sessionId };
       this.#sessions.set(req.cacheKey, { handle, signedInAt: this.#now() });
@@ -312,6 +384,7 @@ export class ClerkAuthProvider implements AuthProvider {
     if (!entry) return undefined;
     if (this.#now() - entry.signedInAt >= this.#config.sessionReuseSeconds * 1000) {
       this.#sessions?.delete(cacheKey);
+      await this.#signOut(entry.handle, where);
       return undefined;
     }
     const r = await refreshSessionToken(this.#fapi, entry.handle, this.#config.jwtTemplate);
@@ -333,6 +406,83 @@ export class ClerkAuthProvider implements AuthProvider {
       "Clerk token refresh failed",
     );
     return fail(mapped.failure);
+  }
+
+  /**
+   * Whether a sign-in may start now: not while Clerk's `Retry-After` runs (the circuit, for every
+   * caller), and within the sign-in budget (one slot kept for known-good credentials). The refusal,
+   * or `undefined` to go ahead (the sign-in is then counted).
+   */
+  async #upstreamAllows(
+    knownGood: boolean,
+    where: Record<string, string>,
+  ): Promise<TokenFailure | undefined> {
+    const now = this.#now();
+    const until = await this.#state.circuitUntil();
+    if (until > now) {
+      this.#stats.held++;
+      return {
+        status: 429,
+        error: "temporarily_unavailable",
+        description: "Clerk is rate-limiting this host's sign-ins; retry later",
+        retryAfterSeconds: secondsUntil(until, now),
+      };
+    }
+    const budget = this.#config.signInBudget;
+    if (!budget) return undefined;
+    const max = knownGood ? budget.max : Math.max(1, budget.max - 1);
+    const d = await this.#state.takeSignIn(now, max, budget.windowSeconds * 1000);
+    if (d.allowed) return undefined;
+    this.#stats.held++;
+    this.#log.warn(
+      { ...where, event: "clerk_sign_in_budget" },
+      "sign-in budget used up (Clerk's limit per IP)",
+    );
+    return {
+      status: 429,
+      error: "temporarily_unavailable",
+      description: "Too many sign-ins through this host right now (Clerk's sign-in limit); retry later",
+      retryAfterSeconds: Math.max(1, Math.ceil(d.retryAfterMs / 1000)),
+    };
+  }
+
+  /**
+   * After a Clerk call: Clerk's 429 opens the circuit until its `Retry-After` (for every caller, on
+   * every replica sharing the state); an outage (503) is remembered for this credential briefly,
+   * so repeated requests do not each call Clerk. Returns `result`.
+   */
+  async #remember(cacheKey: string, result: TokenResult): Promise<TokenResult> {
+    if (result.ok) return result;
+    const f = result.failure;
+    const now = this.#now();
+    if (f.status === 429 && f.retryAfterSeconds !== undefined)
+      await this.#state.openCircuit(now + f.retryAfterSeconds * 1000);
+    if (f.status === 503) {
+      const seconds = Math.min(
+        NEGATIVE_CACHE_MAX_SECONDS,
+        f.retryAfterSeconds ?? this.#config.retryAfterSeconds,
+      );
+      this.#negative.set(cacheKey, { failure: f, until: now + seconds * 1000 });
+    }
+    return result;
+  }
+
+  /** Ends a Clerk session we no longer use (best effort: otherwise it lives on in Clerk until it expires). */
+  async #signOut(
+    handle: { clientToken?: string; sessionId: string },
+    where: Record<string, string>,
+  ): Promise<void> {
+    if (handle.clientToken === undefined) return;
+    const ended = await endSession(this.#fapi, {
+      clientToken: handle.clientToken,
+      sessionId: handle.sessionId,
+    });
+    if (ended) this.#stats.signOuts++;
+    else
+      this.#log.info(
+        { ...where, event: "clerk_sign_out_failed" },
+        "could not end the Clerk session; it expires by itself",
+      );
   }
 
   async #mint(identity: ClerkIdentity, issuer: string, cacheKey: string): Promise<TokenResult> {
@@ -393,12 +543,14 @@ export class ClerkAuthProvider implements AuthProvider {
     return ok(jwt, expiresIn);
   }
 
+  /** The principal of a verified identity: organization and host roles only as {@link authorize} allows. */
   #principal(userId: string, organizationId: string | undefined, role: string | undefined): Principal {
+    const granted = authorize(userId, organizationId, role, this.#config);
     return {
       subject: userId,
       clientId: userId,
-      ...(organizationId ? { organizationId } : {}),
-      roles: role ? [role] : [],
+      ...(granted.organizationId ? { organizationId: granted.organizationId } : {}),
+      roles: granted.roles,
       grants: this.#config.grants,
     };
   }
@@ -426,6 +578,25 @@ export class ClerkAuthProvider implements AuthProvider {
               : { reason: v.reason, detail: v.detail },
         };
       }
+      let known: boolean;
+      try {
+        known = this.#config.acceptAnyUser || (await this.#state.isKnownUser(v.token.userId));
+      } catch {
+        return {
+          ok: false,
+          failure: {
+            reason: "unavailable",
+            detail: "the sign-in state (database) is unavailable",
+            retryAfterSeconds: this.#config.retryAfterSeconds,
+          },
+        };
+      }
+      if (!known) {
+        return {
+          ok: false,
+          failure: { reason: "invalid", detail: "the user did not obtain this token from this host" },
+        };
+      }
       const principal = this.#principal(v.token.userId, v.token.organizationId, v.token.organizationRole);
       this.#verified.set(cacheKey, principal, v.token.expiresAt + this.#config.clockSkewSeconds * 1000);
       return { ok: true, principal, expiresAt: v.token.expiresAt };
@@ -446,8 +617,22 @@ export class ClerkAuthProvider implements AuthProvider {
     return { ok: true, principal, expiresAt: v.expiresAt };
   }
 
+  /**
+   * Operator reset of the lockout of an identifier or a Clerk user id (`user_…`), as
+   * `ileap clerk unlock` does on the shared state. `true` when failures were cleared.
+   */
+  unlock(identifierOrUserId: string): Promise<boolean> {
+    return this.#lockout.unlock(identifierOrUserId);
+  }
+
+  /** Consecutive failed sign-ins counted for an identifier. */
+  failures(identifier: string): Promise<number> {
+    return this.#lockout.failures(identifier);
+  }
+
+  /** Closes the shared state (its database handle). In-flight sign-ins end by their own timeout. */
   async close(): Promise<void> {
-    // Nothing to release: no timers, and in-flight sign-ins end by their own timeout.
+    await this.#state.close();
   }
 }
 

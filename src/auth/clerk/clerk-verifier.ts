@@ -41,7 +41,25 @@ export interface ClerkVerifierOptions {
   readonly now?: () => number;
   /** `fetch` for the JWKS. Default: the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /**
+   * The only token category accepted: `session` tokens (header `cat` {@link TOKEN_CATEGORY.session},
+   * `sid` present, `sts` active when present) or the configured JWT `template`'s tokens (`cat`
+   * {@link TOKEN_CATEGORY.template}, `aud` = {@link templateAudience}). Machine tokens (`cat`
+   * {@link TOKEN_CATEGORY.machine}, `mch_` subjects) and any other category are refused. Default `session`.
+   */
+  readonly category?: "session" | "template";
+  /** `template` category: the `aud` the template emits; required for it. */
+  readonly templateAudience?: string;
+  /** When not empty, the token's organization (`o.id` / `org_id`) must be one of these. Default: no check. */
+  readonly organizations?: ReadonlySet<string>;
 }
+
+/** Clerk's token categories (JWT header `cat`). */
+export const TOKEN_CATEGORY = {
+  session: "cl_B7d4PD111AAA",
+  template: "cl_B7d4PD222AAA",
+  machine: "cl_B7d4PD333AAA",
+} as const;
 
 /** What a verified Clerk token says. */
 export interface VerifiedClerkToken {
@@ -77,6 +95,9 @@ export class ClerkVerifier {
   readonly #remote: RemoteJWKSet;
   readonly #pemKey: Promise<CryptoKey> | undefined;
   readonly #cooldownMs: number;
+  readonly #category: "session" | "template";
+  readonly #templateAudience: string | undefined;
+  readonly #organizations: ReadonlySet<string>;
   #lastPublishFailure = Number.NEGATIVE_INFINITY;
 
   constructor(options: ClerkVerifierOptions) {
@@ -85,6 +106,11 @@ export class ClerkVerifier {
     this.#parties = options.authorizedParties ?? [];
     this.#now = options.now ?? Date.now;
     this.#cooldownMs = options.jwksCooldownMs ?? 30_000;
+    this.#category = options.category ?? "session";
+    this.#templateAudience = options.templateAudience;
+    if (this.#category === "template" && !this.#templateAudience)
+      throw new TypeError("ClerkVerifier: the template category needs templateAudience");
+    this.#organizations = options.organizations ?? new Set();
     this.#remote = createRemoteJWKSet(new URL(`${this.#issuer}/.well-known/jwks.json`), {
       timeoutDuration: options.timeoutMs ?? 5000,
       cooldownDuration: this.#cooldownMs,
@@ -120,10 +146,12 @@ export class ClerkVerifier {
       return { ok: false, reason: "invalid", detail: "token length out of bounds" };
     const now = this.#now();
     let payload: JWTPayload;
+    let header: JWSHeaderParameters;
     try {
-      ({ payload } = await jwtVerify(token, (h, t) => this.#key(h, t), {
+      ({ payload, protectedHeader: header } = await jwtVerify(token, (h, t) => this.#key(h, t), {
         algorithms: ["RS256"],
         issuer: this.#issuer,
+        ...(this.#category === "template" ? { audience: this.#templateAudience as string } : {}),
         requiredClaims: ["sub", "exp"],
         clockTolerance: this.#skew,
         currentDate: new Date(now),
@@ -143,15 +171,30 @@ export class ClerkVerifier {
     if (typeof payload.sub !== "string" || payload.sub === "") return fail("sub missing");
     if (typeof payload.iat === "number" && payload.iat * 1000 > now + this.#skew * 1000)
       return fail("token issued in the future");
+    if (payload.sub.startsWith("mch_")) return fail("machine token");
+    const cat = header.cat;
+    if (cat !== undefined && cat !== TOKEN_CATEGORY[this.#category])
+      return fail(
+        cat === TOKEN_CATEGORY.machine
+          ? "machine token"
+          : `token category not accepted (${this.#category} tokens only)`,
+      );
+    if (this.#category === "session") {
+      // Session tokens name their session; template tokens are told apart by `cat` and `aud`.
+      if (typeof payload.sid !== "string" || payload.sid === "")
+        return fail("sid missing (not a session token)");
+    }
     if (payload.sts === "pending") return fail("session is pending (organization selection required)");
+    if (payload.sts !== undefined && payload.sts !== "active") return fail("session is not active");
     if (
       this.#parties.length > 0 &&
-      payload.azp !== undefined &&
       !(typeof payload.azp === "string" && this.#parties.includes(payload.azp))
     ) {
-      return fail("azp not allowed");
+      return fail(payload.azp === undefined ? "azp missing" : "azp not allowed");
     }
     const org = organizationFromClaims(payload);
+    if (this.#organizations.size > 0 && !(org.id !== undefined && this.#organizations.has(org.id)))
+      return fail("organization missing or not accepted");
     return {
       ok: true,
       token: {

@@ -5,6 +5,7 @@
 import { createPublicKey } from "node:crypto";
 import { ConfigError } from "../../config/load.ts";
 import { DATA_KINDS, type DataKind } from "../principal.ts";
+import { shortRole } from "./claims.ts";
 import { frontendApiFromPublishableKey, parseFrontendApiUrl } from "./publishable-key.ts";
 
 /** What the token endpoint hands out after a successful Clerk sign-in. */
@@ -25,10 +26,25 @@ export interface ClerkConfig {
    */
   readonly jwtKey?: string;
   /**
-   * Organization (id `org_…` or slug) activated after every sign-in unless the request names one
-   * in the form field `organization_id`. Default: none (no activation). Env `ILEAP_CLERK_ORGANIZATION_ID`.
+   * Organization id (`org_…`; slugs can be renamed, so they are not accepted) activated after every
+   * sign-in unless the request names another accepted one in the form field `organization_id`; the
+   * only organization whose role can grant host admin ({@link adminRole}). Default: none.
+   * Env `ILEAP_CLERK_ORGANIZATION_ID`.
    */
   readonly organizationId?: string;
+  /**
+   * Every organization the host accepts: {@link organizationId} plus `ILEAP_CLERK_ORGANIZATIONS`
+   * (comma list of `org_…` ids). A token request's `organization_id` may only pick one of them;
+   * when it is not empty, every token must be for one of them. Default: none.
+   */
+  readonly organizations: ReadonlySet<string>;
+  /**
+   * Organization role (`org:admin` or `admin`; stored in the short form) whose holders in
+   * {@link organizationId} are host admins (admin API). Default: none. Env `ILEAP_CLERK_ADMIN_ROLE`.
+   */
+  readonly adminRole?: string;
+  /** Clerk user ids (`user_…`) that are host admins. Default: none. Env `ILEAP_CLERK_ADMIN_USERS` (comma list). */
+  readonly adminUsers: ReadonlySet<string>;
   /**
    * `issue` (default): mint our own RS256 token from the verified Clerk identity. `clerk`: return
    * Clerk's JWT (session or template token) and verify Clerk tokens. Env `ILEAP_CLERK_TOKEN_MODE`.
@@ -39,6 +55,18 @@ export interface ClerkConfig {
    * A failure to get it fails the token request. Default: none. Env `ILEAP_CLERK_JWT_TEMPLATE`.
    */
   readonly jwtTemplate?: string;
+  /**
+   * The `aud` claim the JWT template emits (set it in the template's claims, e.g.
+   * `{"aud": "ileap", "org_id": "{{org.id}}", "org_role": "{{org.role}}"}`); `clerk` mode accepts only
+   * template tokens with it. Required with {@link jwtTemplate}. Env `ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE`.
+   */
+  readonly jwtTemplateAudience?: string;
+  /**
+   * `clerk` mode: accept tokens of every user of the Clerk instance (e.g. browser sessions of the
+   * customer's app), not only of users who got their token from our token endpoint. Default
+   * `false`. Env `ILEAP_CLERK_ACCEPT_ANY_USER`.
+   */
+  readonly acceptAnyUser: boolean;
   /** Timeout of every call to Clerk, in ms. Default 5000. Env `ILEAP_CLERK_TIMEOUT_MS`. */
   readonly timeoutMs: number;
   /** Data kinds every Clerk principal may read. Default all. Env `ILEAP_CLERK_GRANTS` (`*` or a comma list). */
@@ -51,13 +79,12 @@ export interface ClerkConfig {
    */
   readonly authorizedParties: readonly string[];
   /**
-   * Failed sign-ins per identifier within the window after which we answer 429 without calling
-   * Clerk. Keep it below the instance's lockout threshold (Clerk: 10 by default). Default 5.
-   * Env `ILEAP_CLERK_MAX_FAILED_ATTEMPTS`.
+   * Consecutive failed sign-ins per Clerk user (per identifier until the user is known) after which
+   * we answer 429 without calling Clerk, until a sign-in with the last known-good credential or an
+   * operator unlock (`ileap clerk unlock`); no time window (Clerk's own lockout, 10 failures, does
+   * not decay either). 1 to 9. Default 5. Env `ILEAP_CLERK_MAX_FAILED_ATTEMPTS`.
    */
   readonly maxFailedAttempts: number;
-  /** Window of the failed-attempt throttle, in seconds. Default 900. Env `ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS`. */
-  readonly failedAttemptsWindowSeconds: number;
   /** Entries of the per-credential token cache; 0 turns the cache off. Default 10000. Env `ILEAP_CLERK_CACHE_SIZE`. */
   readonly cacheSize: number;
   /**
@@ -75,6 +102,13 @@ export interface ClerkConfig {
   readonly jwksCooldownSeconds: number;
   /** How long a fetched JWKS is used before it is fetched again, in seconds. Default 3600. Env `ILEAP_CLERK_JWKS_CACHE_SECONDS`. */
   readonly jwksCacheSeconds: number;
+  /**
+   * Sign-ins this host starts at most per window, in this process or, with the database state, in
+   * the whole cluster (Clerk limits sign-ins per IP address: 5 per 10 s). One of them is kept for
+   * credentials known to work, so guessing cannot use the whole budget. `undefined` = no budget.
+   * Default 5 per 10 s. Env `ILEAP_CLERK_SIGN_IN_BUDGET` (`5/10`: sign-ins/seconds; `0`: off).
+   */
+  readonly signInBudget: { readonly max: number; readonly windowSeconds: number } | undefined;
   /** `Retry-After` sent with 503 when Clerk is unreachable and gave none, in seconds. Default 5. Env `ILEAP_CLERK_RETRY_AFTER_SECONDS`. */
   readonly retryAfterSeconds: number;
 }
@@ -85,7 +119,6 @@ export const CLERK_CONFIG_DEFAULTS = {
   timeoutMs: 5000,
   clockSkewSeconds: 5,
   maxFailedAttempts: 5,
-  failedAttemptsWindowSeconds: 900,
   cacheSize: 10_000,
   cacheMinRemainingSeconds: 300,
   sessionReuseSeconds: 3600,
@@ -188,6 +221,22 @@ function authorizedParties(env: Env): string[] {
   });
 }
 
+function idList(env: Env, name: string, re: RegExp, expected: string): string[] {
+  const raw = read(env, name);
+  if (raw === undefined) return [];
+  const items = raw.split(",").map((v) => v.trim());
+  const bad = items.find((v) => !re.test(v));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `${name}: expected a comma list of ${expected}, got ${JSON.stringify(bad)} in ${JSON.stringify(raw)}`,
+    );
+  }
+  return items;
+}
+
+const ORGANIZATION_ID = /^org_[A-Za-z0-9]{1,124}$/;
+const USER_ID = /^user_[A-Za-z0-9]{1,123}$/;
+
 function pattern(env: Env, name: string, re: RegExp, expected: string): string | undefined {
   const raw = read(env, name);
   if (raw !== undefined && !re.test(raw))
@@ -209,9 +258,25 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
   const organizationId = pattern(
     env,
     "ILEAP_CLERK_ORGANIZATION_ID",
-    /^[A-Za-z0-9_-]{1,128}$/,
-    "an organization id (org_…) or slug",
+    ORGANIZATION_ID,
+    "an organization id (org_…, from the Clerk Dashboard; slugs can be renamed and are not accepted)",
   );
+  const organizations = new Set([
+    ...(organizationId !== undefined ? [organizationId] : []),
+    ...idList(env, "ILEAP_CLERK_ORGANIZATIONS", ORGANIZATION_ID, "organization ids (org_…)"),
+  ]);
+  const adminRoleRaw = pattern(
+    env,
+    "ILEAP_CLERK_ADMIN_ROLE",
+    /^(org:)?[A-Za-z0-9_:-]{1,64}$/,
+    "an organization role key such as org:admin",
+  );
+  if (adminRoleRaw !== undefined && organizationId === undefined) {
+    throw new ConfigError(
+      "ILEAP_CLERK_ADMIN_ROLE: needs ILEAP_CLERK_ORGANIZATION_ID (the role grants host admin in that organization only; roles of other organizations never do)",
+    );
+  }
+  const adminUsers = new Set(idList(env, "ILEAP_CLERK_ADMIN_USERS", USER_ID, "Clerk user ids (user_…)"));
   const jwtTemplate = pattern(
     env,
     "ILEAP_CLERK_JWT_TEMPLATE",
@@ -223,25 +288,50 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
       "ILEAP_CLERK_JWT_TEMPLATE: only used with ILEAP_CLERK_TOKEN_MODE=clerk (in issue mode the host mints its own token); unset it or set the mode to clerk",
     );
   }
+  const jwtTemplateAudience = pattern(
+    env,
+    "ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE",
+    /^[\x21-\x7e]{1,256}$/,
+    "the aud value the JWT template emits (no spaces)",
+  );
+  if (jwtTemplate !== undefined && jwtTemplateAudience === undefined) {
+    throw new ConfigError(
+      'ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: required with ILEAP_CLERK_JWT_TEMPLATE, so that tokens of other templates of the instance are not accepted; add e.g. "aud": "ileap" to the template\'s claims and set this to ileap',
+    );
+  }
+  const budgetRaw = read(env, "ILEAP_CLERK_SIGN_IN_BUDGET") ?? "5/10";
+  const budgetMatch = /^(\d{1,4})\/(\d{1,5})$/.exec(budgetRaw);
+  if (budgetRaw !== "0" && (!budgetMatch || Number(budgetMatch[1]) < 1 || Number(budgetMatch[2]) < 1)) {
+    throw new ConfigError(
+      `ILEAP_CLERK_SIGN_IN_BUDGET: expected sign-ins/seconds such as 5/10 (Clerk's limit per IP address), or 0 for none, got ${JSON.stringify(budgetRaw)}`,
+    );
+  }
+  const signInBudget =
+    budgetRaw === "0" || !budgetMatch
+      ? undefined
+      : { max: Number(budgetMatch[1]), windowSeconds: Number(budgetMatch[2]) };
+  const anyUser = read(env, "ILEAP_CLERK_ACCEPT_ANY_USER") ?? "false";
+  if (anyUser !== "true" && anyUser !== "false")
+    throw new ConfigError(
+      `ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false, got ${JSON.stringify(anyUser)}`,
+    );
   const key = jwtKey(env);
   return {
     frontendApi: frontendApi(env),
     ...(key !== undefined ? { jwtKey: key } : {}),
     ...(organizationId !== undefined ? { organizationId } : {}),
+    organizations,
+    ...(adminRoleRaw !== undefined ? { adminRole: shortRole(adminRoleRaw) } : {}),
+    adminUsers,
     tokenMode: mode,
     ...(jwtTemplate !== undefined ? { jwtTemplate } : {}),
+    ...(jwtTemplateAudience !== undefined ? { jwtTemplateAudience } : {}),
+    acceptAnyUser: anyUser === "true",
     timeoutMs: int(env, "ILEAP_CLERK_TIMEOUT_MS", d.timeoutMs, 50, 120_000),
     grants: grants(env),
     clockSkewSeconds: int(env, "ILEAP_CLERK_CLOCK_SKEW_SECONDS", d.clockSkewSeconds, 0, 300),
     authorizedParties: authorizedParties(env),
-    maxFailedAttempts: int(env, "ILEAP_CLERK_MAX_FAILED_ATTEMPTS", d.maxFailedAttempts, 1, 100),
-    failedAttemptsWindowSeconds: int(
-      env,
-      "ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS",
-      d.failedAttemptsWindowSeconds,
-      1,
-      86_400,
-    ),
+    maxFailedAttempts: int(env, "ILEAP_CLERK_MAX_FAILED_ATTEMPTS", d.maxFailedAttempts, 1, 9),
     cacheSize: int(env, "ILEAP_CLERK_CACHE_SIZE", d.cacheSize, 0, 1_000_000),
     cacheMinRemainingSeconds: int(
       env,
@@ -254,5 +344,6 @@ export function loadClerkConfig(env: Readonly<Record<string, string | undefined>
     jwksCooldownSeconds: int(env, "ILEAP_CLERK_JWKS_COOLDOWN_SECONDS", d.jwksCooldownSeconds, 0, 3600),
     jwksCacheSeconds: int(env, "ILEAP_CLERK_JWKS_CACHE_SECONDS", d.jwksCacheSeconds, 1, 86_400),
     retryAfterSeconds: int(env, "ILEAP_CLERK_RETRY_AFTER_SECONDS", d.retryAfterSeconds, 1, 3600),
+    signInBudget,
   };
 }

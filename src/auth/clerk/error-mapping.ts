@@ -1,9 +1,10 @@
 /**
  * Turns failures of the Clerk sign-in flow into OAuth token-endpoint failures (PROTOCOL.md §2 and
- * §8): wrong credentials → 400 `invalid_client`; locked account → 400 `invalid_client` with a
- * description; Clerk's 429 → 429 with its `Retry-After`; 5xx, timeouts, network errors and
+ * §8): wrong credentials → 400 `invalid_client`; Clerk's 429 → 429 with its `Retry-After`; 5xx, timeouts, network errors and
  * non-JSON answers → 503 `temporarily_unavailable` with `Retry-After`; sign-in statuses other than
- * `complete` and failed organization activation → their own descriptions. Pure.
+ * `complete` and failed organization activation → their own descriptions. A locked or banned account
+ * answers like a wrong password; a captcha demand (Bot protection) is a 503 with guidance; Clerk's
+ * own messages are only logged. Pure.
  */
 import type { TokenFailure } from "../provider.ts";
 import type { FapiError } from "./fapi-client.ts";
@@ -66,7 +67,13 @@ function logFieldsOf(stage: string, error: FapiError | undefined): Record<string
     fields.httpStatus = error.status;
     if (error.traceId) fields.clerkTraceId = error.traceId;
   }
-  if (error.kind === "clerk" && error.errors[0]) fields.clerkCode = error.errors[0].code;
+  if (error.kind === "clerk" && error.errors[0]) {
+    const { code, longMessage, meta } = firstError(error);
+    fields.clerkCode = code;
+    if (longMessage) fields.clerkMessage = longMessage;
+    if (typeof meta.lockout_expires_in_seconds === "number")
+      fields.lockoutExpiresInSeconds = meta.lockout_expires_in_seconds;
+  }
   if (error.kind === "network" || error.kind === "malformed") fields.detail = error.detail;
   if (error.kind === "timeout") fields.timeoutMs = error.timeoutMs;
   return fields;
@@ -115,37 +122,37 @@ function mapSignInStage(
 ): { failure: TokenFailure; credential: boolean } {
   const t = transient(error, retryDefault, "the sign-in");
   if (t) return { failure: t, credential: false };
-  const { code, longMessage, meta } = firstError(error);
+  const { code } = firstError(error);
   const status = error.kind === "clerk" ? error.status : 0;
-  if (status === 403 && code === "user_locked") {
-    const seconds =
-      typeof meta.lockout_expires_in_seconds === "number" ? meta.lockout_expires_in_seconds : undefined;
-    const when =
-      seconds === undefined ? "later" : `in about ${Math.max(1, Math.ceil(seconds / 60))} minute(s)`;
-    return {
-      failure: {
-        status: 400,
-        error: "invalid_client",
-        description: `The Clerk account of this client is locked after too many failed sign-ins; it unlocks ${when}, or an administrator can unlock it in the Clerk Dashboard`,
-      },
-      credential: true,
-    };
-  }
-  if (status === 422) {
+  // A locked account (403 user_locked) and a banned user (403 not_allowed_access) answer exactly
+  // like a wrong password: anything else would tell an unauthenticated caller the account exists.
+  // Both count as failures (the operator sees Clerk's code and message in the log).
+  if ((status === 403 && (code === "user_locked" || code === "not_allowed_access")) || status === 422) {
     const description =
-      code === "form_password_pwned"
+      status === 422 && code === "form_password_pwned"
         ? "Clerk refuses this password because it was found in a data breach; set a new password for the service account in the Clerk Dashboard"
         : INVALID_CREDENTIALS;
     return { failure: { status: 400, error: "invalid_client", description }, credential: true };
+  }
+  if (status === 401 && code === "requires_captcha") {
+    return {
+      failure: {
+        status: 503,
+        error: "temporarily_unavailable",
+        description:
+          "Clerk asks for a captcha: Bot protection is on for the Clerk instance, which server-side sign-ins cannot pass; the operator must turn Bot protection off for the instance that holds the service accounts",
+        retryAfterSeconds: retryDefault,
+      },
+      credential: false,
+    };
   }
   const hint =
     status === 404
       ? "check ILEAP_CLERK_FRONTEND_API / CLERK_PUBLISHABLE_KEY"
       : "check the Clerk instance settings: password sign-in on, Native API on";
+  // Clerk's own code and message go to the log only (logFieldsOf), never to the caller.
   return {
-    failure: serverError(
-      `Clerk refused the sign-in request (HTTP ${status}${code ? ` ${code}` : ""}${longMessage ? `: ${longMessage}` : ""}); ${hint}`,
-    ),
+    failure: serverError(`Clerk refused the sign-in request (HTTP ${status}); ${hint}`),
     credential: false,
   };
 }
@@ -156,8 +163,7 @@ function mapOrganization(
 ): TokenFailure {
   const t = failure.error ? transient(failure.error, retryDefault, "the organization activation") : undefined;
   if (t) return t;
-  const code = failure.error ? firstError(failure.error).code : "";
-  const why = `Clerk could not activate organization ${JSON.stringify(failure.organizationId)} for this account${code ? ` (${code})` : ""}`;
+  const why = `Clerk could not activate organization ${JSON.stringify(failure.organizationId)} for this account`;
   return failure.source === "request"
     ? {
         status: 400,
@@ -177,15 +183,12 @@ function mapTemplate(
 ): TokenFailure {
   const t = transient(failure.error, retryDefault, "the JWT template token");
   if (t) return t;
-  const { code } = firstError(failure.error);
   const status = failure.error.kind === "clerk" ? failure.error.status : 0;
   return status === 404
     ? serverError(
         `The JWT template ${JSON.stringify(failure.template)} does not exist on the Clerk instance; create it or fix ILEAP_CLERK_JWT_TEMPLATE`,
       )
-    : serverError(
-        `Clerk refused the JWT template token (HTTP ${status}${code ? ` ${code}` : ""}); check ILEAP_CLERK_JWT_TEMPLATE`,
-      );
+    : serverError(`Clerk refused the JWT template token (HTTP ${status}); check ILEAP_CLERK_JWT_TEMPLATE`);
 }
 
 /** Maps a failed sign-in flow to the token-endpoint answer, whether it counts as a failed attempt, and what to log. */
@@ -261,12 +264,13 @@ export function mapSignInFailure(failure: SignInFailure, options: ErrorMappingOp
   }
 }
 
-/** 429 answered by our own failed-attempt throttle, before calling Clerk. */
+/** 429 answered by our own lockout cap, before calling Clerk. */
 export function throttledFailure(retryAfterSeconds: number): TokenFailure {
   return {
     status: 429,
     error: "temporarily_unavailable",
-    description: "Too many failed sign-ins for this client id; retry later",
+    description:
+      "Too many failed sign-ins for this client id: sign-ins are refused until the last credentials that worked are used again or an operator unlocks it (ileap clerk unlock)",
     retryAfterSeconds,
   };
 }

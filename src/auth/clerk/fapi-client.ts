@@ -1,6 +1,6 @@
 /**
  * A minimal client of Clerk's Frontend API (FAPI) for the native password sign-in flow: plain
- * `fetch`, form-encoded bodies, `?_is_native=1`, a timeout on every call, the client token from the
+ * `fetch`, form-encoded bodies, `?_is_native=1`, the pinned `__clerk_api_version`, a timeout on every call, the client token from the
  * `Authorization` response header sent back verbatim. Returns typed results; never throws for
  * upstream failures. Never logs (callers log what they choose; no password or token is in a result
  * except the client token, which callers must not log either).
@@ -60,6 +60,13 @@ export interface FapiOk<T> {
 }
 
 export type FapiResult<T> = FapiOk<T> | { readonly ok: false; readonly error: FapiError };
+
+/**
+ * The Frontend API version we pin (`__clerk_api_version` on every call): the one whose OpenAPI
+ * document (2025-11-10) our parsers and the emulator follow, so a newer default cannot change the
+ * answers under us.
+ */
+export const CLERK_API_VERSION = "2025-11-10";
 
 /** Default timeout of a FAPI call, ms. */
 export const DEFAULT_FAPI_TIMEOUT_MS = 5000;
@@ -147,6 +154,12 @@ export class FapiClient {
     return this.#post(path, new URLSearchParams(), clientToken, isToken);
   }
 
+  /** `POST /v1/client/sessions/{sid}/end`: signs the session out (Clerk's "End Session"). */
+  endSession(clientToken: string, sessionId: string): Promise<FapiResult<FapiSessionEnvelope>> {
+    const path = `/v1/client/sessions/${encodeURIComponent(sessionId)}/end`;
+    return this.#post(path, new URLSearchParams(), clientToken, isSessionEnvelope);
+  }
+
   /** `POST /v1/client/sessions/{sid}/tokens/{template}`: a token from a JWT template. */
   templateToken(clientToken: string, sessionId: string, template: string): Promise<FapiResult<FapiToken>> {
     const path = `/v1/client/sessions/${encodeURIComponent(sessionId)}/tokens/${encodeURIComponent(template)}`;
@@ -168,13 +181,16 @@ export class FapiClient {
     let res: Response;
     let text: string | undefined;
     try {
-      res = await this.#fetch(`${this.#baseUrl}${path}?_is_native=1`, {
-        method: "POST",
-        headers,
-        body: form.toString(),
-        redirect: "manual",
-        signal,
-      });
+      res = await this.#fetch(
+        `${this.#baseUrl}${path}?_is_native=1&__clerk_api_version=${CLERK_API_VERSION}`,
+        {
+          method: "POST",
+          headers,
+          body: form.toString(),
+          redirect: "manual",
+          signal,
+        },
+      );
       text = await readCapped(res, this.#maxBodyBytes);
     } catch (e) {
       if (signal.aborted || (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError"))) {

@@ -34,6 +34,9 @@ export interface FapiSession {
   readonly last_active_organization_id?: string | null;
   readonly user?: {
     readonly id?: string;
+    readonly username?: string | null;
+    readonly email_addresses?: readonly { readonly email_address?: string }[];
+    readonly phone_numbers?: readonly { readonly phone_number?: string }[];
     readonly organization_memberships?: readonly FapiMembership[];
   } | null;
   readonly public_user_data?: { readonly user_id?: string } | null;

@@ -17,13 +17,16 @@ export {
 export { CLERK_CONFIG_DEFAULTS, type ClerkConfig, type ClerkTokenMode, loadClerkConfig } from "./config.ts";
 export { INVALID_CREDENTIALS, type MappedFailure, mapSignInFailure } from "./error-mapping.ts";
 export {
+  CLERK_API_VERSION,
   DEFAULT_FAPI_TIMEOUT_MS,
   FapiClient,
   type FapiClientOptions,
   type FapiError,
   type FapiResult,
 } from "./fapi-client.ts";
+export { ClerkLockout, normalizeIdentifier } from "./lockout.ts";
 export { frontendApiFromPublishableKey, isLoopbackHost, parseFrontendApiUrl } from "./publishable-key.ts";
+export { type ClerkSharedState, MemoryClerkState } from "./shared-state.ts";
 export {
   type ClerkIdentity,
   refreshSessionToken,
@@ -34,5 +37,4 @@ export {
   sessionGone,
   signInWithPassword,
 } from "./sign-in.ts";
-export { FailedAttemptThrottle, type FailedAttemptThrottleOptions } from "./throttle.ts";
 export { SingleFlight, TokenCache, type TokenCacheOptions } from "./token-cache.ts";

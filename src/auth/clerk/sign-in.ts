@@ -34,6 +34,20 @@ export interface ClerkIdentity {
   readonly templateJwt?: string;
   /** The Clerk client token of this flow (a secret: never log it), to refresh tokens of the session. */
   readonly clientToken?: string;
+  /** Every identifier Clerk lists for the user (emails, username, phone numbers), bounded. */
+  readonly identifiers: readonly string[];
+}
+
+/** The user's identifiers as the session JSON lists them (at most 20, each at most 320 characters). */
+function identifiersOf(session: FapiSession): string[] {
+  const u = session.user;
+  if (!u) return [];
+  const all = [
+    ...(Array.isArray(u.email_addresses) ? u.email_addresses.map((e) => e?.email_address) : []),
+    ...(Array.isArray(u.phone_numbers) ? u.phone_numbers.map((p) => p?.phone_number) : []),
+    u.username,
+  ];
+  return all.filter((v): v is string => typeof v === "string" && v !== "" && v.length <= 320).slice(0, 20);
 }
 
 /** Why the flow failed, by stage. */
@@ -93,8 +107,31 @@ function organizationOf(session: FapiSession, jwt: string | undefined): { id?: s
   };
 }
 
-/** Runs the flow against the FAPI. Every call reuses the client token of the previous answer verbatim. */
+/**
+ * Runs the flow against the FAPI. Every call reuses the client token of the previous answer
+ * verbatim. A flow that fails after Clerk created the session (organization activation, session
+ * status, template) signs that session out, so failures leave no dangling sessions.
+ */
 export async function signInWithPassword(fapi: FapiClient, request: SignInRequest): Promise<SignInResult> {
+  const result = await runFlow(fapi, request);
+  if (!result.ok && result.session) await endSession(fapi, result.session);
+  return result.ok ? result : { ok: false, failure: result.failure };
+}
+
+/** Signs a session out, best effort (a failure leaves it to expire in Clerk). Never throws. */
+export async function endSession(fapi: FapiClient, handle: SessionHandle): Promise<boolean> {
+  try {
+    return (await fapi.endSession(handle.clientToken, handle.sessionId)).ok;
+  } catch {
+    return false;
+  }
+}
+
+type FlowResult =
+  | { readonly ok: true; readonly identity: ClerkIdentity }
+  | { readonly ok: false; readonly failure: SignInFailure; readonly session?: SessionHandle };
+
+async function runFlow(fapi: FapiClient, request: SignInRequest): Promise<FlowResult> {
   const signIn = await fapi.signIn(request.identifier, request.password);
   if (!signIn.ok) return { ok: false, failure: { stage: "sign_in", error: signIn.error } };
   const { response, client } = signIn.body;
@@ -127,6 +164,7 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
       return {
         ok: false,
         failure: { stage: "organization", organizationId: id, source, error: touched.error },
+        session: { clientToken, sessionId },
       };
     clientToken = touched.clientToken ?? clientToken;
     if (touched.body.response.id !== sessionId) {
@@ -136,7 +174,11 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
     const active = session.last_active_organization_id;
     // Clerk accepts an id or a slug; an id must come back unchanged.
     if (!active || (id.startsWith("org_") && active !== id)) {
-      return { ok: false, failure: { stage: "organization", organizationId: id, source, error: undefined } };
+      return {
+        ok: false,
+        failure: { stage: "organization", organizationId: id, source, error: undefined },
+        session: { clientToken, sessionId },
+      };
     }
   }
 
@@ -148,6 +190,7 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
         detail: `the Clerk session is ${session.status}`,
         sessionStatus: session.status,
       },
+      ...(clientToken !== undefined ? { session: { clientToken, sessionId } } : {}),
     };
   }
 
@@ -155,7 +198,11 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
   if (request.template !== undefined && clientToken !== undefined) {
     const token = await fapi.templateToken(clientToken, sessionId, request.template);
     if (!token.ok)
-      return { ok: false, failure: { stage: "template", template: request.template, error: token.error } };
+      return {
+        ok: false,
+        failure: { stage: "template", template: request.template, error: token.error },
+        session: { clientToken, sessionId },
+      };
     templateJwt = token.body.jwt;
   }
 
@@ -173,6 +220,7 @@ export async function signInWithPassword(fapi: FapiClient, request: SignInReques
       ...(sessionJwt ? { sessionJwt } : {}),
       ...(templateJwt ? { templateJwt } : {}),
       ...(clientToken !== undefined ? { clientToken } : {}),
+      identifiers: identifiersOf(session),
     },
   };
 }

@@ -126,6 +126,18 @@ export class LocalIssuer implements AuthProvider {
         failure: { status: 400, error: "invalid_client", description: "Client authentication failed" },
       };
     }
+    // The organization is the client's configured one: a request may repeat it, never pick another.
+    const organizationId = context.form.get("organization_id");
+    if (organizationId !== undefined && organizationId !== "" && organizationId !== client.organizationId) {
+      return {
+        ok: false,
+        failure: {
+          status: 400,
+          error: "invalid_request",
+          description: "organization_id: this client acts only for the organization configured for it",
+        },
+      };
+    }
     const issuer = this.issuer(context);
     const nowSeconds = Math.floor(this.#now() / 1000);
     const key = this.#keys.current;

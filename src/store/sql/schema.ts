@@ -204,4 +204,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ),
     ],
   },
+  {
+    version: 5,
+    description: "Clerk adapter state shared by replicas: lockouts, aliases, known users, sign-in budget",
+    // Read and written by src/auth/clerk/sql-state.ts (issue 13). Identifiers appear only as HMAC
+    // fingerprints whose key is the `hmac_key` row of clerk_settings.
+    statements: ({ serialKey }) => [
+      "CREATE TABLE clerk_lockouts (lock_key TEXT PRIMARY KEY, failures INTEGER NOT NULL, known_good TEXT, updated_ms BIGINT NOT NULL)",
+      "CREATE TABLE clerk_aliases (identifier_key TEXT PRIMARY KEY, user_id TEXT NOT NULL, updated_ms BIGINT NOT NULL)",
+      "CREATE TABLE clerk_known_users (user_id TEXT PRIMARY KEY, signed_in_ms BIGINT NOT NULL)",
+      `CREATE TABLE clerk_sign_ins (id ${serialKey}, started_ms BIGINT NOT NULL)`,
+      "CREATE INDEX clerk_sign_ins_started ON clerk_sign_ins (started_ms)",
+      "CREATE TABLE clerk_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+  },
 ];

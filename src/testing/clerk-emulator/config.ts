@@ -32,6 +32,7 @@ export interface Settings {
   readonly now: () => number;
   readonly requireNativeFlag: boolean;
   readonly adminEndpoints: boolean;
+  readonly botProtection: boolean;
 }
 
 export interface OrganizationRecord {
@@ -63,7 +64,10 @@ export interface UserRecord {
   readonly mfa: boolean;
   readonly needsClientTrust: boolean;
   readonly needsNewPassword: boolean;
-  readonly memberships: readonly MembershipRecord[];
+  /** Grows when the user creates an organization (Clerk makes the creator `org:admin`). */
+  readonly memberships: MembershipRecord[];
+  /** Banned in the Dashboard: every sign-in answers 403 `not_allowed_access`. */
+  readonly banned: boolean;
   readonly createdAt: number;
   /** SHA-256 of the password, compared in constant time. */
   readonly passwordDigest: Buffer;
@@ -120,15 +124,20 @@ export function resolveSettings(options: ClerkEmulatorOptions): Settings {
     now: options.now ?? Date.now,
     requireNativeFlag: options.requireNativeFlag ?? true,
     adminEndpoints: options.adminEndpoints ?? true,
+    botProtection: options.botProtection ?? false,
   };
 }
 
 const digest = (password: string): Buffer => createHash("sha256").update(password, "utf8").digest();
 
-/** Users, organizations and memberships, indexed for sign-in and `touch`. Immutable once built. */
+/**
+ * Users, organizations and memberships, indexed for sign-in and `touch`. Users are fixed once built;
+ * organizations grow when a signed-in user creates one (`POST /v1/organizations`), as in Clerk,
+ * where organization creation is on for every user by default.
+ */
 export class Directory {
   readonly users: readonly UserRecord[];
-  readonly organizations: readonly OrganizationRecord[];
+  readonly organizations: OrganizationRecord[];
   readonly #byIdentifier = new Map<string, UserRecord>();
   readonly #byId = new Map<string, UserRecord>();
 
@@ -175,6 +184,7 @@ export class Directory {
         needsClientTrust: u.needsClientTrust ?? false,
         needsNewPassword: u.needsNewPassword ?? false,
         memberships,
+        banned: u.banned ?? false,
         createdAt: now,
         passwordDigest: digest(u.password),
       };
@@ -202,6 +212,32 @@ export class Directory {
   /** Members of an organization (for `members_count`). */
   memberCount(organizationId: string): number {
     return this.users.filter((u) => u.memberships.some((m) => m.organization.id === organizationId)).length;
+  }
+
+  /**
+   * Creates an organization with `user` as its `org:admin` (Clerk's default creator role), as any
+   * user may do in Clerk unless organization creation is turned off for the instance.
+   */
+  createOrganization(user: UserRecord, name: string, now: number): MembershipRecord {
+    const id = stableId("org", `${user.id}/${name}/${this.organizations.length}/${now}`);
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "") || "org";
+    let slug = base;
+    for (let i = 2; this.organizations.some((o) => o.slug === slug); i++) slug = `${base}-${i}`;
+    const organization: OrganizationRecord = { id, name, slug, createdAt: now };
+    this.organizations.push(organization);
+    const membership: MembershipRecord = {
+      id: stableId("orgmem", `${user.id}/${id}`),
+      organization,
+      role: "org:admin",
+      permissions: [],
+      createdAt: now,
+    };
+    user.memberships.push(membership);
+    return membership;
   }
 
   /** The user's membership of the organization named by id or slug, if any. */

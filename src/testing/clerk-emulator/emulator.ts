@@ -47,8 +47,20 @@ export interface ClerkEmulatorControl {
   jwks(): JSONWebKeySet;
   /** The current public key as SPKI PEM (for verifiers configured with a PEM instead of a JWKS). */
   publicKeyPem(): string;
-  /** Signs arbitrary claims with the current key (to test verifiers against odd tokens). */
-  signJwt(payload: JWTPayload): Promise<string>;
+  /**
+   * Signs arbitrary claims with the current key (to test verifiers against odd tokens), with
+   * Clerk's token category header `cat` when `category` is given (see `TOKEN_CATEGORIES`).
+   */
+  signJwt(payload: JWTPayload, category?: string): Promise<string>;
+  /**
+   * A machine (M2M) token of this instance: header `cat` `cl_B7d4PD333AAA`, `sub` `mch_…`,
+   * signed by the instance key like every other token. `extra` claims are merged in.
+   */
+  machineToken(extra?: Record<string, unknown>): Promise<string>;
+  /** Creates an organization as `userId` would (`POST /v1/organizations`): the user becomes its `org:admin`. Returns its id. */
+  createOrganization(userId: string, name: string): string;
+  /** Sessions neither ended nor expired (sign-outs end them). */
+  readonly activeSessions: number;
   /** The configured or listening issuer (`undefined` before listening without an `issuer` option). */
   readonly issuer: string | undefined;
   /** Sets the issuer used when no `issuer` option was given (called by `startClerkEmulator`). */
@@ -106,7 +118,21 @@ export function createClerkEmulator(options: ClerkEmulatorOptions = {}): ClerkEm
     },
     jwks: () => rt.keys.jwks(),
     publicKeyPem: () => rt.keys.publicKeyPem(),
-    signJwt: (payload) => rt.keys.sign(payload),
+    signJwt: (payload, category) => rt.keys.sign(payload, category),
+    machineToken: (extra) =>
+      rt.mintMachineToken(
+        { url: rt.listenUrl ?? rt.settings.issuer ?? "http://localhost", origin: undefined },
+        3600,
+        extra,
+      ),
+    createOrganization: (userId, name) => {
+      const user = rt.directory.getUser(userId);
+      if (!user) throw new Error(`clerk-emulator: no user ${userId}`);
+      return rt.directory.createOrganization(user, name, rt.now()).organization.id;
+    },
+    get activeSessions() {
+      return rt.clients.activeSessionCount(rt.now());
+    },
     get issuer() {
       return rt.settings.issuer ?? rt.listenUrl;
     },

@@ -75,6 +75,24 @@ export function userLocked(expiresInSeconds: number): ClerkApiError {
   );
 }
 
+/** 403 `not_allowed_access`: the user is banned (Clerk answers this whatever the password). */
+export const notAllowedAccess = (): ClerkApiError =>
+  err(
+    403,
+    "not_allowed_access",
+    "You are not allowed to access this resource.",
+    "You are not allowed to sign in. Please contact the application administrator.",
+  );
+
+/** 401 `requires_captcha`: Bot protection is on and the request carries no captcha token. */
+export const requiresCaptcha = (): ClerkApiError =>
+  err(
+    401,
+    "requires_captcha",
+    "Bot protection requires a captcha",
+    "This request requires a captcha token because Bot protection is enabled for this instance.",
+  );
+
 /** 429 `too_many_requests` with `Retry-After`. */
 export const tooManyRequests = (retryAfterSeconds: number): ClerkApiError =>
   err(

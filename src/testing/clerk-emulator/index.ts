@@ -15,5 +15,5 @@ export {
   startClerkEmulator,
 } from "./server.ts";
 export { CLERK_EMULATOR_ENDPOINTS } from "./stats.ts";
-export { encodePermissions } from "./tokens.ts";
+export { encodePermissions, TOKEN_CATEGORIES } from "./tokens.ts";
 export type * from "./types.ts";

@@ -65,11 +65,14 @@ export class KeyRing {
     return String(this.#current().publicKey.export({ format: "pem", type: "spki" }));
   }
 
-  /** Signs `payload` with the current key (RS256, `kid`, `typ: JWT`). Payload times are taken as given. */
-  sign(payload: JWTPayload): Promise<string> {
+  /**
+   * Signs `payload` with the current key (RS256, `kid`, `typ: JWT`, and Clerk's token category
+   * header `cat` when given). Payload times are taken as given.
+   */
+  sign(payload: JWTPayload, category?: string): Promise<string> {
     const key = this.#current();
     return new SignJWT(payload)
-      .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
+      .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT", ...(category ? { cat: category } : {}) })
       .sign(key.privateKey);
   }
 

@@ -10,8 +10,10 @@ import {
   devBrowserUnauthenticated,
   identifierNotFound,
   malformedRequest,
+  notAllowedAccess,
   paramMissing,
   passwordIncorrect,
+  requiresCaptcha,
   resourceNotFound,
   signedOut,
   strategyInvalid,
@@ -21,7 +23,7 @@ import {
 import { applyFault, type RouteIdentity } from "./faults.ts";
 import { randomId, randomToken } from "./ids.ts";
 import type { EmulatorRuntime, RequestFacts } from "./runtime.ts";
-import { clientJSON, sessionJSON, signInJSON } from "./serialize.ts";
+import { clientJSON, organizationJSON, sessionJSON, signInJSON } from "./serialize.ts";
 import { type ClientRecord, type SessionRecord, sessionStatus } from "./state.ts";
 import { CLERK_EMULATOR_ENDPOINTS } from "./stats.ts";
 import type { SignInEnvelopeJSON, SignInStatus, TokenJSON } from "./types.ts";
@@ -148,7 +150,10 @@ export function registerFapiRoutes(app: Hono<EmulatorEnv>, rt: EmulatorRuntime):
     const [method = "GET", template = honoPath] = id.split(" ");
     const identity: RouteIdentity = { id, method, template };
     app.on(method, honoPath, async (c) => {
-      rt.stats.call(id);
+      rt.stats.call(
+        id,
+        id === E.jwks || id === E.jwksV1 ? undefined : (c.req.query("__clerk_api_version") ?? null),
+      );
       const decision = rt.faults.take(identity, new URL(c.req.url).pathname);
       if (decision.hits > 0) rt.stats.faults(decision.hits);
       const faulted = await applyFault(decision, c.req.raw.signal, socketOf(c), rt.hangs);
@@ -190,8 +195,11 @@ export function registerFapiRoutes(app: Hono<EmulatorEnv>, rt: EmulatorRuntime):
       if (strategy !== "password") throw strategyInvalid(strategy);
       if (identifier === null) throw paramMissing("identifier");
       if (password === null || password === "") throw paramMissing("password");
+      // Bot protection asks every sign-in without a captcha token (server-side callers have none).
+      if (rt.settings.botProtection && !params.get("captcha_token")) throw requiresCaptcha();
       user = rt.directory.findByIdentifier(identifier);
       if (!user) throw identifierNotFound();
+      if (user.banned) throw notAllowedAccess();
       const lock = rt.lockouts.state(user.id, now);
       if (lock.locked) throw userLocked(lock.expiresInSeconds);
       if (!passwordMatches(user, password)) {
@@ -297,6 +305,36 @@ export function registerFapiRoutes(app: Hono<EmulatorEnv>, rt: EmulatorRuntime):
     const jwt = await rt.mintTemplateToken(user, session, membership, template, facts(c));
     const body: TokenJSON = { object: "token", jwt };
     return c.json(body);
+  });
+
+  route(E.endSession, "/v1/client/sessions/:sid/end", async (c) => {
+    const client = requireClient(c, rt);
+    const session = rt.clients.session(client, c.req.param("sid") ?? "");
+    if (!session) throw resourceNotFound("Session", "session_id");
+    if (rt.clients.end(session, rt.now())) rt.stats.sessionEnded();
+    const ctx = rt.serializeContext();
+    c.header("Authorization", client.token);
+    return c.json({ response: sessionJSON(session, ctx), client: clientJSON(client, ctx) });
+  });
+
+  // Any signed-in user may create an organization and becomes its `org:admin` (Clerk's default).
+  route(E.createOrganization, "/v1/organizations", async (c) => {
+    const client = requireClient(c, rt);
+    const sid = client.lastActiveSessionId;
+    const session = sid ? rt.clients.session(client, sid) : undefined;
+    if (!session || sessionStatus(session, rt.now()) !== "active") throw signedOut();
+    const user = rt.directory.getUser(session.userId);
+    if (!user) throw resourceNotFound("User");
+    const params = await readParams(c);
+    const name = params.get("name")?.trim();
+    if (!name) throw paramMissing("name");
+    const membership = rt.directory.createOrganization(user, name.slice(0, 256), rt.now());
+    const ctx = rt.serializeContext();
+    c.header("Authorization", client.token);
+    return c.json({
+      response: organizationJSON(membership.organization, ctx.directory),
+      client: clientJSON(client, ctx),
+    });
   });
 
   const jwks = async (c: C): Promise<Response> => c.json(rt.keys.jwks());

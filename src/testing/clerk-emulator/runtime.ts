@@ -7,12 +7,13 @@ import {
   type UserRecord,
 } from "./config.ts";
 import { FaultRegistry, HangRegistry } from "./faults.ts";
+import { randomId } from "./ids.ts";
 import { KeyRing } from "./keys.ts";
 import { LockoutTracker, SlidingWindowLimiter } from "./limits.ts";
 import type { SerializeContext } from "./serialize.ts";
 import { ClientStore, type SessionRecord } from "./state.ts";
 import { StatsRecorder } from "./stats.ts";
-import { sessionTokenClaims, type TokenSubject, templateTokenClaims } from "./tokens.ts";
+import { sessionTokenClaims, TOKEN_CATEGORIES, type TokenSubject, templateTokenClaims } from "./tokens.ts";
 import type { ClerkEmulatorOptions, JwtTemplate, ResetOptions } from "./types.ts";
 
 /** Request facts that shape a token: the URL it came to and its `Origin` header. */
@@ -99,7 +100,7 @@ export class EmulatorRuntime {
       { lifetimeSeconds: s.sessionTokenLifetimeSeconds, allowedClockSkewSeconds: s.allowedClockSkewSeconds },
       s.tokenVersion,
     );
-    return this.keys.sign(claims);
+    return this.keys.sign(claims, TOKEN_CATEGORIES.session);
   }
 
   /** A JWT-template token for the session and its active organization. */
@@ -115,7 +116,31 @@ export class EmulatorRuntime {
       template,
       this.settings.allowedClockSkewSeconds,
     );
-    return this.keys.sign(claims);
+    return this.keys.sign(claims, TOKEN_CATEGORIES.template);
+  }
+
+  /**
+   * A machine (M2M) token as Clerk signs them with the instance key: header `cat`
+   * `cl_B7d4PD333AAA`, `sub` a machine id (`mch_…`), no session. `extra` claims are merged in.
+   */
+  mintMachineToken(
+    req: RequestFacts,
+    lifetimeSeconds = 3600,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
+    const iat = Math.floor(this.now() / 1000);
+    return this.keys.sign(
+      {
+        iss: this.issuerFor(req),
+        sub: randomId("mch"),
+        iat,
+        nbf: iat,
+        exp: iat + lifetimeSeconds,
+        jti: randomId("mt"),
+        ...extra,
+      },
+      TOKEN_CATEGORIES.machine,
+    );
   }
 
   reset(options: ResetOptions = {}): void {

@@ -29,6 +29,8 @@ export interface SessionRecord {
   /** When the first factor (password) was verified. */
   readonly firstFactorAt: number;
   lastActiveToken: string | null;
+  /** When the session was ended (`POST …/end`), else `null`. */
+  endedAt: number | null;
 }
 
 export interface ClientRecord {
@@ -93,6 +95,7 @@ export class ClientStore {
       activeOrganizationId: null,
       firstFactorAt: now,
       lastActiveToken: null,
+      endedAt: null,
     };
     this.#sessions.set(session.id, session);
     client.sessionIds.push(session.id);
@@ -105,6 +108,21 @@ export class ClientStore {
   session(client: ClientRecord, sessionId: string): SessionRecord | undefined {
     const session = this.#sessions.get(sessionId);
     return session && session.clientId === client.id ? session : undefined;
+  }
+
+  /** Ends the session (sign-out); `false` when it was not active. */
+  end(session: SessionRecord, now: number): boolean {
+    if (sessionStatus(session, now) !== "active") return false;
+    session.endedAt = now;
+    session.updatedAt = now;
+    return true;
+  }
+
+  /** Sessions that are still active (neither ended nor expired). */
+  activeSessionCount(now: number): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (sessionStatus(s, now) === "active") n++;
+    return n;
   }
 
   sessionsOf(client: ClientRecord): SessionRecord[] {
@@ -125,7 +143,8 @@ export class ClientStore {
   }
 }
 
-/** `active` until `expireAt`, then `expired`. */
-export function sessionStatus(session: SessionRecord, now: number): "active" | "expired" {
+/** `ended` once signed out, else `active` until `expireAt`, then `expired`. */
+export function sessionStatus(session: SessionRecord, now: number): "active" | "expired" | "ended" {
+  if (session.endedAt !== null) return "ended";
   return now < session.expireAt ? "active" : "expired";
 }

@@ -10,6 +10,8 @@ export const CLERK_EMULATOR_ENDPOINTS = {
   templateToken: "POST /v1/client/sessions/{session_id}/tokens/{template_name}",
   jwks: "GET /.well-known/jwks.json",
   jwksV1: "GET /v1/jwks",
+  endSession: "POST /v1/client/sessions/{session_id}/end",
+  createOrganization: "POST /v1/organizations",
 } as const;
 
 export type SignInOutcome = "complete" | "incomplete" | "rejected";
@@ -18,9 +20,19 @@ export class StatsRecorder {
   #calls = new Map<string, number>();
   #signIns = { complete: 0, incomplete: 0, rejected: 0 };
   #faultsApplied = 0;
+  #sessionsEnded = 0;
+  #apiVersions = new Map<string, number>();
 
-  call(endpointId: string): void {
+  call(endpointId: string, apiVersion?: string | null): void {
     this.#calls.set(endpointId, (this.#calls.get(endpointId) ?? 0) + 1);
+    if (apiVersion !== undefined) {
+      const v = apiVersion ?? "none";
+      this.#apiVersions.set(v, (this.#apiVersions.get(v) ?? 0) + 1);
+    }
+  }
+
+  sessionEnded(): void {
+    this.#sessionsEnded++;
   }
 
   signIn(outcome: SignInOutcome): void {
@@ -40,6 +52,8 @@ export class StatsRecorder {
       calls: Object.fromEntries(this.#calls),
       signIns: { attempts: this.signInCount, ...this.#signIns },
       faultsApplied: this.#faultsApplied,
+      sessionsEnded: this.#sessionsEnded,
+      apiVersions: Object.fromEntries(this.#apiVersions),
     };
   }
 
@@ -47,5 +61,7 @@ export class StatsRecorder {
     this.#calls = new Map();
     this.#signIns = { complete: 0, incomplete: 0, rejected: 0 };
     this.#faultsApplied = 0;
+    this.#sessionsEnded = 0;
+    this.#apiVersions = new Map();
   }
 }

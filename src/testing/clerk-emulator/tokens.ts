@@ -5,6 +5,16 @@ import { randomToken } from "./ids.ts";
 import type { SessionRecord } from "./state.ts";
 import type { JwtTemplate, JwtTemplateContext } from "./types.ts";
 
+/**
+ * Clerk's token categories, in the JWT header `cat`: session tokens, JWT-template tokens and
+ * machine (M2M) tokens are signed by the same instance key and told apart by it.
+ */
+export const TOKEN_CATEGORIES = {
+  session: "cl_B7d4PD111AAA",
+  template: "cl_B7d4PD222AAA",
+  machine: "cl_B7d4PD333AAA",
+} as const;
+
 /** Who and what a token is for. */
 export interface TokenSubject {
   readonly user: UserRecord;

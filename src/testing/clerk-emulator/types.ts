@@ -41,6 +41,8 @@ export interface ClerkEmulatorUser {
   readonly needsNewPassword?: boolean;
   /** Organization memberships. Default `[]`. */
   readonly memberships?: readonly ClerkEmulatorMembership[];
+  /** Banned in the Dashboard: sign-ins answer 403 `not_allowed_access`, whatever the password. Default `false`. */
+  readonly banned?: boolean;
 }
 
 /** An organization known to the emulator. */
@@ -145,6 +147,11 @@ export interface ClerkEmulatorOptions {
   readonly requireNativeFlag?: boolean;
   /** Mount the `/__emulator/…` control endpoints. Default `true`. */
   readonly adminEndpoints?: boolean;
+  /**
+   * Bot protection on: sign-ins without a captcha token (every native, server-side one) answer
+   * 401 `requires_captcha`, as Clerk does when Bot protection is on for the instance. Default `false`.
+   */
+  readonly botProtection?: boolean;
 }
 
 /** Kinds of injected faults. */
@@ -202,6 +209,10 @@ export interface ClerkEmulatorStats {
   };
   /** Requests a fault hit. */
   readonly faultsApplied: number;
+  /** Sessions ended through `POST /v1/client/sessions/{sid}/end`. */
+  readonly sessionsEnded: number;
+  /** `__clerk_api_version` values received on FAPI calls, with counts (`"none"` when absent). */
+  readonly apiVersions: Readonly<Record<string, number>>;
 }
 
 /** What {@link ClerkEmulatorControl.reset} clears. Every flag defaults to `true` except `sessions`. */
@@ -338,7 +349,7 @@ export interface UserJSON {
 export interface SessionJSON {
   readonly object: "session";
   readonly id: string;
-  readonly status: "active" | "expired";
+  readonly status: "active" | "expired" | "ended";
   readonly expire_at: number;
   readonly abandon_at: number;
   readonly last_active_at: number;

@@ -32,6 +32,13 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
   });
   after(() => h.close());
   beforeEach(() => h.emulator.control.reset());
+  /** A second host on the same emulator whose sign-ins activate Acme. */
+  const acmeHost = () =>
+    startClerkHost({
+      emulator: h.emulator,
+      clock: h.clock,
+      env: { ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_ORGANIZATION_ID: ACME.id },
+    });
 
   it("returns Clerk's session token and verifies it locally; discovery and /jwks describe Clerk", async () => {
     const res = await h.token("service@example.com", CLERK_TEST_PASSWORD);
@@ -130,6 +137,7 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
     const good = {
       iss: h.emulator.url,
       sub: USERS.service,
+      sid: "sess_1",
       iat: now,
       nbf: now - 10,
       exp: now + 60,
@@ -166,9 +174,7 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
     });
     h.emulator.control.rotateKeys({ keepPrevious: false });
     // A token of the new key: unknown kid → one JWKS refetch → verifies.
-    const newToken = await h.accessToken("service@example.com", CLERK_TEST_PASSWORD, {
-      organization_id: GLOBEX.id,
-    });
+    const newToken = await h.accessToken("loner@example.com");
     assert.notEqual(decodeProtectedHeader(newToken).kid, oldKid);
     assert.equal((await h.get("/2/footprints", newToken)).status, 200);
     // A token of the dropped key that was never verified before is refused.
@@ -177,34 +183,34 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
   });
 
   it("refreshes a token from the signed-in Clerk session instead of signing in again", async () => {
-    const first = await h.accessToken("member@example.com", CLERK_TEST_PASSWORD, {
-      organization_id: ACME.id,
-    });
-    h.clock.advance(31_000); // under half of the 60 s lifetime left: the cache no longer serves it
-    const res = await h.token("member@example.com", CLERK_TEST_PASSWORD, { organization_id: ACME.id });
-    assert.equal(res.status, 200, res.text);
-    const second = (res.json as { access_token: string }).access_token;
-    assert.notEqual(second, first);
-    assert.equal((decodeJwt(second).o as { id: string }).id, ACME.id, "the session keeps its organization");
-    const stats = h.emulator.control.stats();
-    assert.equal(stats.signIns.attempts, 1);
-    assert.equal(stats.calls["POST /v1/client/sessions/{session_id}/tokens"], 1);
-    assert.equal((await h.get("/2/footprints", second)).status, 200);
-    // The session is gone (signed out in Clerk): sign in again.
-    h.emulator.control.reset({ sessions: true });
-    h.clock.advance(31_000);
-    assert.equal(
-      (await h.token("member@example.com", CLERK_TEST_PASSWORD, { organization_id: ACME.id })).status,
-      200,
-    );
-    assert.equal(h.emulator.control.stats().signIns.attempts, 1);
-    // Clerk down during a refresh: 503, not a sign-in.
-    h.clock.advance(31_000);
-    h.emulator.control.injectFault({ kind: "status", status: 503 });
-    const down = await h.token("member@example.com", CLERK_TEST_PASSWORD, { organization_id: ACME.id });
-    assert.equal(down.status, 503);
-    assert.equal(h.emulator.control.stats().signIns.attempts, 1, "no new sign-in");
-    assert.ok(h.provider.stats().refreshes >= 1);
+    const o = await acmeHost();
+    try {
+      const first = await o.accessToken("member@example.com");
+      o.clock.advance(31_000); // under half of the 60 s lifetime left: the cache no longer serves it
+      const res = await o.token("member@example.com", CLERK_TEST_PASSWORD);
+      assert.equal(res.status, 200, res.text);
+      const second = (res.json as { access_token: string }).access_token;
+      assert.notEqual(second, first);
+      assert.equal((decodeJwt(second).o as { id: string }).id, ACME.id, "the session keeps its organization");
+      const stats = h.emulator.control.stats();
+      assert.equal(stats.signIns.attempts, 1);
+      assert.equal(stats.calls["POST /v1/client/sessions/{session_id}/tokens"], 1);
+      assert.equal((await o.get("/2/footprints", second)).status, 200);
+      // The session is gone (signed out in Clerk): sign in again.
+      h.emulator.control.reset({ sessions: true });
+      o.clock.advance(31_000);
+      assert.equal((await o.token("member@example.com", CLERK_TEST_PASSWORD)).status, 200);
+      assert.equal(h.emulator.control.stats().signIns.attempts, 1);
+      // Clerk down during a refresh: 503, not a sign-in.
+      o.clock.advance(31_000);
+      h.emulator.control.injectFault({ kind: "status", status: 503 });
+      const down = await o.token("member@example.com", CLERK_TEST_PASSWORD);
+      assert.equal(down.status, 503);
+      assert.equal(h.emulator.control.stats().signIns.attempts, 1, "no new sign-in");
+      assert.ok(o.provider.stats().refreshes >= 1);
+    } finally {
+      await o.close();
+    }
   });
 
   it("signs in again once the session reuse period is over", async () => {
@@ -227,11 +233,14 @@ describe("Clerk provider, clerk mode: Clerk's session tokens", () => {
   });
 
   it("organization claims of v2 session tokens make the principal's organization", async () => {
-    const token = await h.accessToken("service@example.com", CLERK_TEST_PASSWORD, {
-      organization_id: ACME.id,
-    });
-    const claims = decodeJwt(token) as { o?: { id: string; rol: string } };
-    assert.deepEqual({ id: claims.o?.id, rol: claims.o?.rol }, { id: ACME.id, rol: "admin" });
+    const o = await acmeHost();
+    try {
+      const token = await o.accessToken("service@example.com");
+      const claims = decodeJwt(token) as { o?: { id: string; rol: string } };
+      assert.deepEqual({ id: claims.o?.id, rol: claims.o?.rol }, { id: ACME.id, rol: "admin" });
+    } finally {
+      await o.close();
+    }
   });
 });
 
@@ -240,7 +249,7 @@ describe("Clerk provider, clerk mode: visibility by organization (v1 and v2 toke
   for (const tokenVersion of [2, 1] as const) {
     it(`v${tokenVersion}: records restricted to Acme are visible only to Acme tokens`, async () => {
       const h = await startClerkHost({
-        env: { ILEAP_CLERK_TOKEN_MODE: "clerk" },
+        env: { ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_ORGANIZATIONS: `${ACME.id},${GLOBEX.id}` },
         emulatorOptions: { tokenVersion },
       });
       try {
@@ -263,10 +272,10 @@ describe("Clerk provider, clerk mode: visibility by organization (v1 and v2 toke
         const globex = await h.accessToken("outsider@example.com", CLERK_TEST_PASSWORD, {
           organization_id: GLOBEX.id,
         });
-        const personal = await h.accessToken("loner@example.com");
+        // With organizations configured, a token without one of them is not handed out at all.
+        assert.equal((await h.token("loner@example.com", CLERK_TEST_PASSWORD)).status, 400);
         assert.equal((await h.get(`/2/footprints/${restrictedId}`, acme)).status, 200);
         assert.equal((await h.get(`/2/footprints/${restrictedId}`, globex)).status, 404);
-        assert.equal((await h.get(`/2/footprints/${restrictedId}`, personal)).status, 404);
       } finally {
         await h.close();
       }
@@ -281,6 +290,7 @@ describe("Clerk provider, clerk mode: JWT templates", () => {
       env: {
         ILEAP_CLERK_TOKEN_MODE: "clerk",
         ILEAP_CLERK_JWT_TEMPLATE: "ileap",
+        ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
         ILEAP_CLERK_ORGANIZATION_ID: ACME.id,
       },
     });
@@ -319,7 +329,11 @@ describe("Clerk provider, clerk mode: JWT templates", () => {
     const bad = await startClerkHost({
       emulator: h.emulator,
       clock: h.clock,
-      env: { ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "missing" },
+      env: {
+        ILEAP_CLERK_TOKEN_MODE: "clerk",
+        ILEAP_CLERK_JWT_TEMPLATE: "missing",
+        ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
+      },
     });
     try {
       const res = await bad.token("service@example.com", CLERK_TEST_PASSWORD);
@@ -371,6 +385,7 @@ describe("Clerk provider, clerk mode: key sources and azp", () => {
       const direct = await emulator.control.signJwt({
         iss: emulator.url,
         sub: USERS.service,
+        sid: "sess_1",
         iat: Math.floor(clock.now() / 1000),
         exp: Math.floor(clock.now() / 1000) + 60,
       });

@@ -89,7 +89,6 @@ describe("loadClerkConfig", () => {
     assert.equal(c.tokenMode, "issue");
     assert.equal(c.timeoutMs, CLERK_CONFIG_DEFAULTS.timeoutMs);
     assert.equal(c.maxFailedAttempts, 5);
-    assert.equal(c.failedAttemptsWindowSeconds, 900);
     assert.equal(c.cacheSize, 10_000);
     assert.equal(c.cacheMinRemainingSeconds, 300);
     assert.equal(c.clockSkewSeconds, 5);
@@ -102,6 +101,8 @@ describe("loadClerkConfig", () => {
     assert.equal(c.jwtKey, undefined);
     assert.equal(c.organizationId, undefined);
     assert.equal(c.jwtTemplate, undefined);
+    assert.equal(c.acceptAnyUser, false, "by default only users signed in through this host");
+    assert.deepEqual(c.signInBudget, { max: 5, windowSeconds: 10 }, "Clerk's sign-in limit per IP");
   });
 
   it("derives the Frontend API from CLERK_PUBLISHABLE_KEY and checks it agrees with ILEAP_CLERK_FRONTEND_API", () => {
@@ -138,12 +139,13 @@ describe("loadClerkConfig", () => {
       ILEAP_CLERK_ORGANIZATION_ID: "org_abc",
       ILEAP_CLERK_TOKEN_MODE: "clerk",
       ILEAP_CLERK_JWT_TEMPLATE: "ileap",
+      ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: "ileap",
+      ILEAP_CLERK_ACCEPT_ANY_USER: "true",
       ILEAP_CLERK_TIMEOUT_MS: "1500",
       ILEAP_CLERK_GRANTS: "pcf, tad",
       ILEAP_CLERK_CLOCK_SKEW_SECONDS: "10",
       ILEAP_CLERK_AUTHORIZED_PARTIES: "https://app.example.com, http://localhost:3000/",
       ILEAP_CLERK_MAX_FAILED_ATTEMPTS: "3",
-      ILEAP_CLERK_FAILED_ATTEMPTS_WINDOW_SECONDS: "60",
       ILEAP_CLERK_CACHE_SIZE: "0",
       ILEAP_CLERK_CACHE_MIN_REMAINING_SECONDS: "30",
       ILEAP_CLERK_JWKS_COOLDOWN_SECONDS: "0",
@@ -156,6 +158,8 @@ describe("loadClerkConfig", () => {
     assert.equal(c.organizationId, "org_abc");
     assert.equal(c.tokenMode, "clerk");
     assert.equal(c.jwtTemplate, "ileap");
+    assert.equal(c.jwtTemplateAudience, "ileap");
+    assert.equal(c.acceptAnyUser, true);
     assert.equal(c.timeoutMs, 1500);
     assert.deepEqual([...c.grants].sort(), ["pcf", "tad"]);
     assert.deepEqual(c.authorizedParties, ["https://app.example.com", "http://localhost:3000"]);
@@ -171,6 +175,14 @@ describe("loadClerkConfig", () => {
     throwsConfig(
       { ...base, ILEAP_CLERK_JWT_TEMPLATE: "ileap" },
       /^ILEAP_CLERK_JWT_TEMPLATE: only used with ILEAP_CLERK_TOKEN_MODE=clerk/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "ileap" },
+      /^ILEAP_CLERK_JWT_TEMPLATE_AUDIENCE: required with ILEAP_CLERK_JWT_TEMPLATE/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ACCEPT_ANY_USER: "yes" },
+      /^ILEAP_CLERK_ACCEPT_ANY_USER: expected true or false/,
     );
     throwsConfig(
       { ...base, ILEAP_CLERK_TOKEN_MODE: "clerk", ILEAP_CLERK_JWT_TEMPLATE: "a/b" },
@@ -201,5 +213,33 @@ describe("loadClerkConfig", () => {
       { ...base, CLERK_JWT_KEY: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----" },
       /does not parse/,
     );
+  });
+
+  it("organizations and admin grants: ids only, admin role needs the configured organization", () => {
+    const base = { ILEAP_CLERK_FRONTEND_API: "https://clerk.example.com" };
+    const c = loadClerkConfig({
+      ...base,
+      ILEAP_CLERK_ORGANIZATION_ID: "org_main",
+      ILEAP_CLERK_ORGANIZATIONS: "org_a, org_b",
+      ILEAP_CLERK_ADMIN_ROLE: "org:admin",
+      ILEAP_CLERK_ADMIN_USERS: "user_1,user_2",
+    });
+    assert.deepEqual([...c.organizations].sort(), ["org_a", "org_b", "org_main"]);
+    assert.equal(c.adminRole, "admin");
+    assert.deepEqual([...c.adminUsers], ["user_1", "user_2"]);
+    const d = loadClerkConfig(base);
+    assert.equal(d.organizations.size, 0);
+    assert.equal(d.adminRole, undefined);
+    assert.equal(d.adminUsers.size, 0);
+    throwsConfig({ ...base, ILEAP_CLERK_ORGANIZATION_ID: "acme" }, /^ILEAP_CLERK_ORGANIZATION_ID: .*slugs/);
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ORGANIZATIONS: "org_a,acme" },
+      /^ILEAP_CLERK_ORGANIZATIONS: .*"acme"/,
+    );
+    throwsConfig(
+      { ...base, ILEAP_CLERK_ADMIN_ROLE: "org:admin" },
+      /^ILEAP_CLERK_ADMIN_ROLE: needs ILEAP_CLERK_ORGANIZATION_ID/,
+    );
+    throwsConfig({ ...base, ILEAP_CLERK_ADMIN_USERS: "alice" }, /^ILEAP_CLERK_ADMIN_USERS: /);
   });
 });
