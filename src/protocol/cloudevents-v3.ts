@@ -6,14 +6,12 @@
  */
 import {
   bad,
-  EVENT_MEDIA_TYPES,
   type EventEnvelope,
   type Failure,
   isObject,
   type JsonObject,
-  mediaTypeOf,
   nonEmptyString,
-  parseJson,
+  parseEnvelope,
   show,
   UUID,
 } from "./cloudevents.ts";
@@ -81,34 +79,14 @@ export function isV3EventType(type: unknown): boolean {
  * type (v2 types included) → `BadRequest` naming the supported ones.
  */
 export function parseEventV3(contentType: string | undefined, body: string): Parsed<PactV3Event> {
-  if (contentType === undefined || !EVENT_MEDIA_TYPES.includes(mediaTypeOf(contentType))) {
-    return bad(
-      `Content-Type ${contentType === undefined ? "is absent" : `${show(contentType)} is not supported`}; expected ${EVENT_MEDIA_TYPES.join(" or ")} (structured CloudEvents JSON)`,
-    );
-  }
-  const parsed = parseJson(body);
+  const parsed = parseEnvelope(contentType, body, Object.values(PACT_V3_EVENT_TYPES), {
+    timeRequired: true,
+    where: " on /3/events",
+  });
   if (!parsed.ok) return parsed;
-  const event = parsed.value;
-  if (!isObject(event)) return bad(`the event body must be a JSON object, got ${show(event)}`);
-  if (event.specversion !== "1.0") return bad(`specversion must be "1.0", got ${show(event.specversion)}`);
-  const id = nonEmptyString(event, "id");
-  if (!id.ok) return id;
-  const source = nonEmptyString(event, "source");
-  if (!source.ok) return source;
-  const type = nonEmptyString(event, "type");
-  if (!type.ok) return type;
-  const time = nonEmptyString(event, "time");
-  if (!time.ok) return time;
-  const supported = Object.values(PACT_V3_EVENT_TYPES) as string[];
-  if (!supported.includes(type.value)) {
-    return bad(
-      `event type ${show(type.value)} is not supported on /3/events; supported: ${supported.join(", ")}`,
-    );
-  }
-  const data = event.data;
-  if (!isObject(data)) return bad(`data must be a JSON object, got ${show(data)}`);
-  const envelope: V3Envelope = { specversion: "1.0", id: id.value, source: source.value, time: time.value };
-  switch (type.value) {
+  const { id, source, type, data } = parsed.value;
+  const envelope: V3Envelope = { specversion: "1.0", id, source, time: parsed.value.time as string };
+  switch (type) {
     case PACT_V3_EVENT_TYPES.published: {
       const pfIds = data.pfIds;
       if (!Array.isArray(pfIds) || pfIds.length === 0)
@@ -171,7 +149,7 @@ export function parseEventV3(contentType: string | undefined, body: string): Par
       };
     }
     default:
-      return unsupported(type.value);
+      return unsupported(type);
   }
 }
 

@@ -119,7 +119,26 @@ export function mediaTypeOf(contentType: string): string {
  * Every error is `BadRequest` and names the field, the value received (truncated) and what was
  * expected. Never throws.
  */
-export function parseEvent(contentType: string | undefined, body: string): Parsed<PactEvent> {
+/** The CloudEvents envelope common to `/2/events` and `/3/events`, checked in wire order. */
+export interface ParsedEnvelope {
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string | undefined;
+  readonly data: JsonObject;
+}
+
+/**
+ * Content type, JSON (depth-bounded), `specversion` `"1.0"`, non-empty `id`, `source`, `type`,
+ * `time` (a string; required with `timeRequired`), `type` one of `supported`, `data` an object.
+ * `where` is appended to the unsupported-type message (e.g. " on /3/events").
+ */
+export function parseEnvelope(
+  contentType: string | undefined,
+  body: string,
+  supported: readonly string[],
+  options: { readonly timeRequired: boolean; readonly where?: string },
+): Parsed<ParsedEnvelope> {
   if (contentType === undefined || !EVENT_MEDIA_TYPES.includes(mediaTypeOf(contentType))) {
     return bad(
       `Content-Type ${contentType === undefined ? "is absent" : `${show(contentType)} is not supported`}; expected ${EVENT_MEDIA_TYPES.join(" or ")} (structured CloudEvents JSON)`,
@@ -129,7 +148,6 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
   if (!parsed.ok) return parsed;
   const event = parsed.value;
   if (!isObject(event)) return bad(`the event body must be a JSON object, got ${show(event)}`);
-
   if (event.specversion !== "1.0") {
     return bad(`specversion must be "1.0", got ${show(event.specversion)}`);
   }
@@ -139,23 +157,38 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
   if (!source.ok) return source;
   const type = nonEmptyString(event, "type");
   if (!type.ok) return type;
-  const time = event.time;
-  if (time !== undefined && typeof time !== "string") return bad(`time must be a string, got ${show(time)}`);
-  const supported = Object.values(PACT_EVENT_TYPES);
-  if (!supported.some((t) => t === type.value)) {
-    return bad(`event type ${show(type.value)} is not supported; supported: ${supported.join(", ")}`);
+  let time: string | undefined;
+  if (options.timeRequired) {
+    const required = nonEmptyString(event, "time");
+    if (!required.ok) return required;
+    time = required.value;
+  } else {
+    if (event.time !== undefined && typeof event.time !== "string")
+      return bad(`time must be a string, got ${show(event.time)}`);
+    time = event.time;
+  }
+  if (!supported.includes(type.value)) {
+    return bad(
+      `event type ${show(type.value)} is not supported${options.where ?? ""}; supported: ${supported.join(", ")}`,
+    );
   }
   const data = event.data;
   if (!isObject(data)) return bad(`data must be a JSON object, got ${show(data)}`);
+  return { ok: true, value: { id: id.value, source: source.value, type: type.value, time, data } };
+}
 
+export function parseEvent(contentType: string | undefined, body: string): Parsed<PactEvent> {
+  const parsed = parseEnvelope(contentType, body, Object.values(PACT_EVENT_TYPES), { timeRequired: false });
+  if (!parsed.ok) return parsed;
+  const { id, source, type, time, data } = parsed.value;
   const envelope: EventEnvelope = {
     specversion: "1.0",
-    id: id.value,
-    source: source.value,
+    id,
+    source,
     ...(time === undefined ? {} : { time }),
   };
 
-  switch (type.value) {
+  switch (type) {
     case PACT_EVENT_TYPES.published: {
       const pfIds = data.pfIds;
       if (!Array.isArray(pfIds) || pfIds.length === 0) {
@@ -229,7 +262,7 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
       };
     }
     default:
-      return bad(`event type ${show(type.value)} is not supported`);
+      return bad(`event type ${show(type)} is not supported`);
   }
 }
 
