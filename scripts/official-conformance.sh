@@ -10,7 +10,7 @@
 # prints why and exits 0 (a clone without the tool can still run .ci/run).
 #
 # Environment:
-#   ILEAP_CI_PACT_VERSIONS  versions to run (default "V2.3 V3.0"; V2.2 works too)
+#   ILEAP_CI_PACT_VERSIONS  versions to run (default "V2.2 V2.3 V3.0")
 #   ILEAP_CI_PACT_V3        0 = leave V3.0 out of the default versions (default 1)
 #   ILEAP_CI_PACT_MODES     "cli callbacks" (default), or one of them
 #   ILEAP_CI_TOOL_PORT      port of the tool's own server in callback mode (default 18424)
@@ -29,8 +29,8 @@ if [ -z "$tool" ] || [ ! -f "$tool" ]; then
   exit 0
 fi
 
-default_versions="V2.3 V3.0"
-[ "${ILEAP_CI_PACT_V3:-1}" = 0 ] && default_versions="V2.3"
+default_versions="V2.2 V2.3 V3.0"
+[ "${ILEAP_CI_PACT_V3:-1}" = 0 ] && default_versions="V2.2 V2.3"
 versions=${ILEAP_CI_PACT_VERSIONS:-$default_versions}
 modes=${ILEAP_CI_PACT_MODES:-cli callbacks}
 tool_port=${ILEAP_CI_TOOL_PORT:-18424}
