@@ -84,3 +84,51 @@ describe("built-in issuer: token verification is memoised per token until its ex
     assert.notEqual(await verify(ta), pa, "ta was evicted and verified anew");
   });
 });
+
+describe("built-in issuer: a still-fresh token is answered again", () => {
+  const ask = (issuer: LocalIssuer, clientId: string, secret = "s3cret", publicBaseUrl = BASE) =>
+    issuer.issueToken(
+      { clientId, clientSecret: secret },
+      { form: new Map([["grant_type", "client_credentials"]]), publicBaseUrl },
+    );
+
+  it("reuses the token while at least half its lifetime remains, expires_in counting down", async () => {
+    const clock = { now: Date.UTC(2026, 0, 1) };
+    const issuer = issuerAt(clock, { tokenTtlSeconds: 600 });
+    const first = await ask(issuer, "a");
+    assert.ok(first.ok);
+    assert.equal(first.token.expires_in, 600);
+    clock.now += 300_000; // exactly half left
+    const again = await ask(issuer, "a");
+    assert.ok(again.ok);
+    assert.equal(again.token.access_token, first.token.access_token);
+    assert.equal(again.token.expires_in, 300);
+    clock.now += 1000; // less than half left: a new token with the full lifetime
+    const fresh = await ask(issuer, "a");
+    assert.ok(fresh.ok);
+    assert.notEqual(fresh.token.access_token, first.token.access_token);
+    assert.equal(fresh.token.expires_in, 600);
+  });
+
+  it("never hands a token to another client, another issuer or a wrong secret", async () => {
+    const clock = { now: Date.UTC(2026, 0, 1) };
+    const issuer = issuerAt(clock);
+    const a = await ask(issuer, "a");
+    const b = await ask(issuer, "b");
+    const elsewhere = await ask(issuer, "a", "s3cret", "http://other.example");
+    assert.ok(a.ok && b.ok && elsewhere.ok);
+    assert.notEqual(b.token.access_token, a.token.access_token);
+    assert.notEqual(elsewhere.token.access_token, a.token.access_token);
+    const wrong = await ask(issuer, "a", "wrong");
+    assert.equal(wrong.ok, false);
+  });
+
+  it("signs a new token per request with reuseFreshTokens: false", async () => {
+    const clock = { now: Date.UTC(2026, 0, 1) };
+    const issuer = issuerAt(clock, { reuseFreshTokens: false });
+    const first = await ask(issuer, "a");
+    const second = await ask(issuer, "a");
+    assert.ok(first.ok && second.ok);
+    assert.notEqual(second.token.access_token, first.token.access_token);
+  });
+});
