@@ -460,6 +460,8 @@ export class SqliteStore implements Store {
       ).run(event.source, event.id, event.type, event.body, event.receivedFrom, new Date().toISOString());
     } catch (e) {
       throw wrap(e);
+    } finally {
+      this.#writes++;
     }
   }
 
@@ -473,6 +475,8 @@ export class SqliteStore implements Store {
       this.#db.exec("ANALYZE");
     } catch (e) {
       throw wrap(e);
+    } finally {
+      this.#writes++;
     }
   }
 
