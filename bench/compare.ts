@@ -133,6 +133,8 @@ interface RequestKind {
   readonly method: "GET" | "POST";
   /** Whether the bare baseline serves it (the token endpoint has no fixed-bytes equivalent). */
   readonly baseline: boolean;
+  /** Whether ileap-go serves it (it has no PACT v3 routes). Default true. */
+  readonly peer?: boolean;
 }
 
 const kinds: RequestKind[] = [
@@ -149,6 +151,13 @@ const kinds: RequestKind[] = [
     baseline: true,
   },
   { label: "GET /2/ileap/tad?limit=10", path: () => "/2/ileap/tad?limit=10", method: "GET", baseline: true },
+  {
+    label: "GET /3/footprints?limit=10",
+    path: () => "/3/footprints?limit=10",
+    method: "GET",
+    baseline: true,
+    peer: false,
+  },
   { label: "POST /auth/token", path: () => "/auth/token", method: "POST", baseline: false },
 ];
 
@@ -225,13 +234,15 @@ try {
 
   const results = new Map<string, Sample[]>();
   for (const kind of kinds) {
+    const skip = (target: Target) =>
+      (target.name === "bare" && !kind.baseline) || (target.name === "ileap-go" && kind.peer === false);
     for (const target of targets) {
-      if (target.name === "bare" && !kind.baseline) continue;
+      if (skip(target)) continue;
       await measure(target, { ...kind }); // warm-up: JIT, caches, connection set-up
     }
     for (let round = 0; round < rounds; round++) {
       for (const target of targets) {
-        if (target.name === "bare" && !kind.baseline) continue;
+        if (skip(target)) continue;
         const key = `${kind.label}|${target.name}`;
         results.set(key, [...(results.get(key) ?? []), await measure(target, kind)]);
       }

@@ -8,7 +8,7 @@ export function prettyLogs(format: IleapConfig["logFormat"], stdoutIsTty: boolea
 }
 
 /**
- * The host's logger: pino JSON lines on stdout, or — on a terminal, or with `ILEAP_LOG_FORMAT=pretty`
+ * The host's logger: pino JSON lines on stdout (written asynchronously), or — on a terminal, or with `ILEAP_LOG_FORMAT=pretty`
  * — the same records made readable by pino-pretty in this thread (no worker; colours only on a
  * terminal). pino-pretty is loaded only when used.
  */
@@ -19,7 +19,11 @@ export async function createLogger(
   const options = { level: config.logLevel, base: { service: "ileap-ts" } };
   const tty = destination.isTTY === true;
   if (!prettyLogs(config.logFormat, tty)) {
-    return destination === process.stdout ? pino(options) : pino(options, destination);
+    // stdout: asynchronous writes (sonic-boom buffers while a write is in flight, so a request does
+    // not wait for its log line; pino flushes what is left when the process exits).
+    return destination === process.stdout
+      ? pino(options, pino.destination({ dest: 1, sync: false }))
+      : pino(options, destination);
   }
   const { default: pretty } = await import("pino-pretty");
   return pino(

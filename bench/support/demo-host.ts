@@ -19,9 +19,10 @@ const config = loadConfig({
     ILEAP_DATA_DIR: mkdtempSync(join(tmpdir(), "ileap-bench-")),
   },
 });
-// Access logs go to /dev/null-like level "silent" would skip the logging work; keep "info" to /dev/null for realism.
+// Access logs at level "info" to /dev/null, written asynchronously as `ileap serve` writes stdout
+// (level "silent" would skip the logging work the real host does).
 const host = await createIleapServer(config, {
-  logger: pino({ level: "info" }, pino.destination("/dev/null")),
+  logger: pino({ level: "info" }, pino.destination({ dest: "/dev/null", sync: false })),
 });
 const running = await host.listen();
 process.stdout.write(`${running.url}\n`);

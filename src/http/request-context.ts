@@ -37,9 +37,29 @@ function firstForwarded(c: Context, name: string): string | undefined {
   return raw?.split(",")[0]?.trim();
 }
 
+/** The last origin parsed by {@link originOf} and its parts (one entry: hot traffic uses one host). */
+let lastOrigin: string | undefined;
+let lastParts: { readonly protocol: string; readonly host: string } = { protocol: "", host: "" };
+
+/**
+ * `protocol` and `host` of the request URL as `new URL(url)` gives them, parsing only the origin
+ * and only when it differs from the previous request's (a request is otherwise parsed three
+ * times: scheme and host for its base URL, scheme again for the host check).
+ */
+function originOf(url: string): { readonly protocol: string; readonly host: string } {
+  const end = url.indexOf("/", url.indexOf("//") + 2);
+  const origin = end < 0 ? url : url.slice(0, end);
+  if (origin !== lastOrigin) {
+    const parsed = new URL(origin);
+    lastParts = { protocol: parsed.protocol, host: parsed.host };
+    lastOrigin = origin;
+  }
+  return lastParts;
+}
+
 /** The scheme the client used: the connection's, or the trusted proxy's `X-Forwarded-Proto`. */
 export function effectiveScheme(c: Context, options: PublicUrlOptions): "http" | "https" {
-  const own = new URL(c.req.url).protocol === "https:" ? "https" : "http";
+  const own = originOf(c.req.url).protocol === "https:" ? "https" : "http";
   if (!trusted(c, options.trustProxy)) return own;
   const forwarded = firstForwarded(c, "x-forwarded-proto")?.toLowerCase();
   return forwarded === "https" || forwarded === "http" ? forwarded : own;
@@ -61,7 +81,7 @@ export function canonicalHost(host: string, scheme?: "http" | "https"): string {
 
 /** The host the client asked for (`Host`, or a trusted proxy's `X-Forwarded-Host`), canonical. */
 export function requestedHost(c: Context, options: PublicUrlOptions): string {
-  let host = new URL(c.req.url).host;
+  let host = originOf(c.req.url).host;
   if (trusted(c, options.trustProxy)) {
     const forwardedHost = firstForwarded(c, "x-forwarded-host");
     if (forwardedHost && VALID_HOST.test(forwardedHost)) host = forwardedHost;

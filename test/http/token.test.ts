@@ -36,6 +36,31 @@ describe("POST /auth/token", () => {
     assert.equal(typeof claims.jti, "string");
   });
 
+  it("answers a repeated request with the still-fresh token, expires_in telling the seconds left", async () => {
+    const ask = async () => {
+      const res = await token({ authorization: basic("hello", "pathfinder"), "content-type": FORM });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers["cache-control"], "no-store");
+      return res.json as { access_token: string; expires_in: number };
+    };
+    const first = await ask();
+    const second = await ask();
+    assert.equal(second.access_token, first.access_token);
+    const claims = decodeJwt(second.access_token);
+    const left = (claims.exp as number) - Math.floor(Date.now() / 1000);
+    assert.ok(second.expires_in <= first.expires_in && second.expires_in >= 900, String(second.expires_in));
+    assert.ok(Math.abs(second.expires_in - left) <= 1, `expires_in ${second.expires_in}, exp in ${left} s`);
+    // Another client gets its own token.
+    const other = await token({
+      authorization: basic("transport_service_user", "ileap"),
+      "content-type": FORM,
+    });
+    assert.equal(other.status, 200);
+    const otherToken = (other.json as { access_token: string }).access_token;
+    assert.notEqual(otherToken, first.access_token);
+    assert.equal(decodeJwt(otherToken).sub, "transport_service_user");
+  });
+
   it("accepts a charset parameter on the form content type", async () => {
     const res = await token({
       authorization: basic("hello", "pathfinder"),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import type { ClientConfig } from "../../config/types.ts";
 import { CredentialHasher } from "../credential-hasher.ts";
 import { QueueFullError } from "../fair-queue.ts";
@@ -35,6 +36,21 @@ export interface LocalIssuerOptions {
    * repeated token requests do not each pay for scrypt. Wrong secrets always pay. Default 300 s.
    */
   readonly secretCacheSeconds?: number;
+  /**
+   * Answer a client's token request with the token last issued to it (same issuer, same signing
+   * key) while at least half of that token's lifetime remains, `expires_in` then being the
+   * seconds left, instead of signing a new one (README, "Token endpoint"). Default true.
+   */
+  readonly reuseFreshTokens?: boolean;
+}
+
+/** A token issued by {@link LocalIssuer}, remembered for reuse. */
+interface IssuedToken {
+  readonly jwt: string;
+  readonly kid: string;
+  /** `iat` and `exp`, seconds since the epoch. */
+  readonly iat: number;
+  readonly exp: number;
 }
 
 /** Longest bearer token we look at; anything longer is refused before parsing. */
@@ -63,6 +79,8 @@ export class LocalIssuer implements AuthProvider {
   readonly #secrets: VerificationCache<true>;
   readonly #secretTtlMs: number;
   readonly #hasher = new CredentialHasher();
+  /** Last token per client and issuer (bounded by count); undefined when reuse is off. */
+  readonly #issued: LRUCache<string, IssuedToken> | undefined;
 
   constructor(options: LocalIssuerOptions) {
     this.#keys = options.keys;
@@ -74,6 +92,10 @@ export class LocalIssuer implements AuthProvider {
     this.#cache = new VerificationCache(options.cacheSize);
     this.#secrets = new VerificationCache(options.cacheSize);
     this.#secretTtlMs = (options.secretCacheSeconds ?? 300) * 1000;
+    this.#issued =
+      options.reuseFreshTokens === false
+        ? undefined
+        : new LRUCache({ max: Math.max(1, Math.floor(options.cacheSize ?? 10_000)) });
   }
 
   /** Secret check, skipped while the same secret verified for this client within the secret cache time. */
@@ -141,15 +163,32 @@ export class LocalIssuer implements AuthProvider {
     const issuer = this.issuer(context);
     const nowSeconds = Math.floor(this.#now() / 1000);
     const key = this.#keys.current;
+    // RFC 6749 §4.4.3/§5.1 ask for "an access token" and its remaining lifetime, not a new one per
+    // request: a still-fresh token of the same client, issuer and key is answered again.
+    const reuseKey = `${client.id}\n${issuer}`;
+    const last = this.#issued?.get(reuseKey);
+    if (
+      last !== undefined &&
+      last.kid === key.kid &&
+      last.iat <= nowSeconds &&
+      (last.exp - nowSeconds) * 2 >= this.#ttl
+    ) {
+      return {
+        ok: true,
+        token: { access_token: last.jwt, token_type: "bearer", expires_in: last.exp - nowSeconds },
+      };
+    }
+    const exp = nowSeconds + this.#ttl;
     const jwt = await new SignJWT({})
       .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
       .setIssuer(issuer)
       .setSubject(client.id)
       .setAudience(this.#audienceFor(issuer))
       .setIssuedAt(nowSeconds)
-      .setExpirationTime(nowSeconds + this.#ttl)
+      .setExpirationTime(exp)
       .setJti(randomUUID())
       .sign(key.privateKey);
+    this.#issued?.set(reuseKey, { jwt, kid: key.kid, iat: nowSeconds, exp });
     return { ok: true, token: { access_token: jwt, token_type: "bearer", expires_in: this.#ttl } };
   }
 
