@@ -161,7 +161,8 @@ export class LocalIssuer implements AuthProvider {
       };
     }
     const issuer = this.issuer(context);
-    const nowSeconds = Math.floor(this.#now() / 1000);
+    const nowMs = this.#now();
+    const nowSeconds = Math.floor(nowMs / 1000);
     const key = this.#keys.current;
     // RFC 6749 §4.4.3/§5.1 ask for "an access token" and its remaining lifetime, not a new one per
     // request: a still-fresh token of the same client, issuer and key is answered again.
@@ -171,11 +172,17 @@ export class LocalIssuer implements AuthProvider {
       last !== undefined &&
       last.kid === key.kid &&
       last.iat <= nowSeconds &&
-      (last.exp - nowSeconds) * 2 >= this.#ttl
+      // In milliseconds: whole seconds would count a token with 0.3 s left as 1 s left and hand
+      // it to a client that is renewing because its token is about to expire.
+      (last.exp * 1000 - nowMs) * 2 >= this.#ttl * 1000
     ) {
       return {
         ok: true,
-        token: { access_token: last.jwt, token_type: "bearer", expires_in: last.exp - nowSeconds },
+        token: {
+          access_token: last.jwt,
+          token_type: "bearer",
+          expires_in: Math.floor((last.exp * 1000 - nowMs) / 1000),
+        },
       };
     }
     const exp = nowSeconds + this.#ttl;
