@@ -12,6 +12,7 @@ import {
   type JsonObject,
   nonEmptyString,
   parseEnvelope,
+  parseEventError,
   show,
   UUID,
 } from "./cloudevents.ts";
@@ -131,20 +132,14 @@ export function parseEventV3(contentType: string | undefined, body: string): Par
     case PACT_V3_EVENT_TYPES.requestRejected: {
       const requestEventId = nonEmptyString(data, "requestEventId", "data.requestEventId");
       if (!requestEventId.ok) return requestEventId;
-      const error = data.error;
-      if (!isObject(error))
-        return bad(`data.error must be an error object {code, message}, got ${show(error)}`);
-      const { code, message } = error;
-      if (typeof code !== "string" || code.length === 0)
-        return bad(`data.error.code must be a non-empty string, got ${show(code)}`);
-      if (typeof message !== "string")
-        return bad(`data.error.message must be a string, got ${show(message)}`);
+      const error = parseEventError(data.error);
+      if (!error.ok) return error;
       return {
         ok: true,
         value: {
           ...envelope,
           type: PACT_V3_EVENT_TYPES.requestRejected,
-          data: { requestEventId: requestEventId.value, error: { code, message } },
+          data: { requestEventId: requestEventId.value, error: error.value },
         },
       };
     }

@@ -177,6 +177,16 @@ export function parseEnvelope(
   return { ok: true, value: { id: id.value, source: source.value, type: type.value, time, data } };
 }
 
+/** `data.error` of a Rejected event (v2 and v3 alike): `{code: non-empty string, message: string}`. */
+export function parseEventError(error: unknown): Parsed<{ code: string; message: string }> {
+  if (!isObject(error)) return bad(`data.error must be an error object {code, message}, got ${show(error)}`);
+  const { code, message } = error;
+  if (typeof code !== "string" || code.length === 0)
+    return bad(`data.error.code must be a non-empty string, got ${show(code)}`);
+  if (typeof message !== "string") return bad(`data.error.message must be a string, got ${show(message)}`);
+  return { ok: true, value: { code, message } };
+}
+
 export function parseEvent(contentType: string | undefined, body: string): Parsed<PactEvent> {
   const parsed = parseEnvelope(contentType, body, Object.values(PACT_EVENT_TYPES), { timeRequired: false });
   if (!parsed.ok) return parsed;
@@ -242,22 +252,14 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
     case PACT_EVENT_TYPES.requestRejected: {
       const requestEventId = nonEmptyString(data, "requestEventId", "data.requestEventId");
       if (!requestEventId.ok) return requestEventId;
-      const error = data.error;
-      if (!isObject(error)) {
-        return bad(`data.error must be an error object {code, message}, got ${show(error)}`);
-      }
-      const { code, message } = error;
-      if (typeof code !== "string" || code.length === 0) {
-        return bad(`data.error.code must be a non-empty string, got ${show(code)}`);
-      }
-      if (typeof message !== "string")
-        return bad(`data.error.message must be a string, got ${show(message)}`);
+      const error = parseEventError(data.error);
+      if (!error.ok) return error;
       return {
         ok: true,
         value: {
           ...envelope,
           type: PACT_EVENT_TYPES.requestRejected,
-          data: { requestEventId: requestEventId.value, error: { code, message } },
+          data: { requestEventId: requestEventId.value, error: error.value },
         },
       };
     }
