@@ -9,7 +9,7 @@ import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
 import { requireHttps } from "./middleware/require-https.ts";
 import { publicBaseUrl } from "./request-context.ts";
 import { requestIdFor } from "./request-id.ts";
-import { jsonErrorResponse, pactErrorResponse, unavailableResponse } from "./responses.ts";
+import { internalError, jsonErrorResponse, pactErrorResponse, unavailableResponse } from "./responses.ts";
 import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { docsRoutes } from "./routes/docs.ts";
@@ -19,7 +19,7 @@ import { footprintV3Routes } from "./routes/footprints-v3.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { tadRoutes } from "./routes/tad.ts";
-import { tokenRoutes } from "./routes/token.ts";
+import { TokenEndpoint, tokenRoutes } from "./routes/token.ts";
 
 /**
  * Builds the iLEAP host (PACT v2 + iLEAP v1.0 endpoints) from its dependencies. Web-standard
@@ -47,7 +47,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache, deps.auth));
   api.route("/", discoveryRoutes(deps.auth));
-  api.route("/", tokenRoutes(deps.auth, options));
+  const tokenEndpoint = new TokenEndpoint(deps.auth, options);
+  api.route("/", tokenRoutes(tokenEndpoint));
   api.route("/", footprintRoutes(deps));
   api.route("/", footprintV3Routes(deps));
   api.route("/", eventRoutes(deps));
@@ -89,11 +90,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       { reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } },
       "unhandled error",
     );
-    return pactErrorResponse(
-      c,
-      pactError("InternalError", `Internal error (request id ${c.get("requestId")})`),
-    );
+    const answer = internalError(c.get("requestId"));
+    return c.body(answer.body, answer.status, answer.headers);
   });
-  if (options.fastPath !== false) registerFastPath(app, createFastPath(deps));
+  if (options.fastPath !== false) registerFastPath(app, createFastPath(deps, tokenEndpoint));
   return app;
 }

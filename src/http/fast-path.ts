@@ -32,9 +32,11 @@ import { bearerToken } from "./middleware/authenticate.ts";
 import { misdirectedHost } from "./middleware/host-guard.ts";
 import { urlTooLong } from "./middleware/limits.ts";
 import { refusedAsPlainHttp } from "./middleware/require-https.ts";
-import { publicBaseUrl, type RequestView } from "./request-context.ts";
+import { clientAddress, publicBaseUrl, type RequestView } from "./request-context.ts";
 import { requestIdFor } from "./request-id.ts";
 import { type CachedResponse, responseCacheKey } from "./response-cache.ts";
+import { internalError } from "./responses.ts";
+import type { TokenAnswer, TokenEndpoint } from "./routes/token.ts";
 
 /** Answers a request and returns true, or returns false without touching it. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -146,8 +148,43 @@ function verbatimUrl(req: IncomingMessage): string | undefined {
   return `${scheme}://${host}${target}`;
 }
 
-/** Builds the fast path for an app made from `deps` (see the module comment). */
-export function createFastPath(deps: AppDependencies): FastPath {
+/** A declared body length (`Content-Length`, digits only) within `max`, else `undefined`. */
+function declaredLength(req: IncomingMessage, max: number): number | undefined {
+  const value = req.headers["content-length"];
+  if (value === undefined || req.headers["transfer-encoding"] !== undefined || !/^\d{1,10}$/.test(value)) {
+    return undefined;
+  }
+  const length = Number(value);
+  return length <= max ? length : undefined;
+}
+
+/** Reads the request body (at most its declared length, which Node enforces) as `Request.text()` does. */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
+    req.once("error", reject);
+    req.once("aborted", () => reject(new Error("aborted")));
+  });
+}
+
+/** Writes an answer with the headers the Hono path adds (`X-Content-Type-Options`, `X-Request-Id`) in Fetch order. */
+function writeAnswer(res: ServerResponse, reqId: string, answer: TokenAnswer): void {
+  const all = new Map<string, string>([["x-content-type-options", "nosniff"]]);
+  for (const [name, value] of Object.entries(answer.headers)) all.set(name.toLowerCase(), value);
+  all.set("x-request-id", reqId);
+  const headers = [...all].sort(([a], [b]) => (a < b ? -1 : 1)).flat();
+  headers.push("Content-Length", String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
+
+/**
+ * Builds the fast path for an app made from `deps` whose token route is `token` (see the module
+ * comment).
+ */
+export function createFastPath(deps: AppDependencies, token: TokenEndpoint): FastPath {
   const { auth, store, logger, options, responseCache: cache } = deps;
   const prefix = options.pathPrefix;
   const maxUrlBytes = options.limits.maxUrlBytes;
@@ -189,12 +226,62 @@ export function createFastPath(deps: AppDependencies): FastPath {
     return entry === undefined ? undefined : { entry, view, principal };
   }
 
+  const tokenPath = `${prefix}/auth/token`;
+  const maxBodyBytes = options.limits.maxBodyBytes;
+
+  /**
+   * `POST {prefix}/auth/token` with a declared body within the body limit, on a trusted host, within
+   * the URL limit and the HTTPS requirement: answered by the same {@link TokenEndpoint} as the Hono
+   * route. Returns false (request untouched) when any of that does not hold.
+   */
+  function tokenRequest(req: IncomingMessage, res: ServerResponse, started: number): boolean {
+    const url = verbatimUrl(req);
+    if (url === undefined || urlTooLong(url, maxUrlBytes)) return false;
+    if (declaredLength(req, maxBodyBytes) === undefined) return false;
+    const view = viewOf(req, url);
+    if (misdirectedHost(view, "/auth/token", options) !== undefined) return false;
+    if (refusedAsPlainHttp(view, "/auth/token", options)) return false;
+    const reqId = requestIdFor(view.header("x-request-id"));
+    let bodyRead = false;
+    const finish = (answer: TokenAnswer) => {
+      writeAnswer(res, reqId, answer);
+      // As @hono/node-server does for an answer given before the body was read: drain it (its
+      // declared length is within the body limit).
+      if (!bodyRead && !req.readableEnded) req.resume();
+      logAccess(logger, reqId, "POST", tokenPath, url, answer.status, started, undefined);
+    };
+    token
+      .handle({
+        contentType: view.header("content-type"),
+        authorization: view.header("authorization"),
+        body: () => {
+          bodyRead = true;
+          return readBody(req);
+        },
+        source: clientAddress(view, token.trustProxy),
+        peer: view.peer,
+        baseUrl: publicBaseUrl(view, options),
+      })
+      .then(finish, (err: Error) => {
+        // What Hono's error handler answers for an unexpected error.
+        logger.error(
+          { reqId, err: { name: err.name, message: err.message, stack: err.stack } },
+          "unhandled error",
+        );
+        finish(internalError(reqId));
+      })
+      .catch(() => res.destroy());
+    return true;
+  }
+
   return (req, res) => {
-    if (req.method !== "GET") return false;
+    const method = req.method;
+    if (method !== "GET" && method !== "POST") return false;
     const started = performance.now();
     const target = req.url ?? "";
     const q = target.indexOf("?");
     const fullPath = q < 0 ? target : target.slice(0, q);
+    if (method === "POST") return fullPath === tokenPath && tokenRequest(req, res, started);
     if (!fullPath.startsWith(prefix)) return false;
     const path = fullPath.slice(prefix.length);
     const route = readRoute(path);

@@ -378,3 +378,113 @@ describe("raw fast path: prefix, host trust and HTTPS", () => {
     }
   });
 });
+
+describe("raw fast path: the token endpoint", () => {
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+  const form = "application/x-www-form-urlencoded";
+  const tokenHeaders = (body: string, extra: Record<string, string> = {}) => ({
+    host: "api.test",
+    authorization: basic("hello", "pathfinder"),
+    "content-type": form,
+    "content-length": String(Buffer.byteLength(body)),
+    ...extra,
+  });
+  /** Answers compared without the request id, and with `expires_in` (it counts down) blanked. */
+  const comparable = (a: Answer) => {
+    const body = a.body.replace(/"expires_in":\d+/, '"expires_in":0');
+    return { ...withoutRequestId(a), body };
+  };
+
+  let h: Host;
+  before(async () => {
+    h = await startHost({ ILEAP_MAX_BODY_BYTES: "65536" });
+  });
+  after(() => h?.close());
+
+  it("answers token requests and their errors exactly as the Hono route does", async () => {
+    const grant = "grant_type=client_credentials";
+    const cases: [string, Record<string, string>, string][] = [
+      ["/auth/token", tokenHeaders(grant), grant],
+      ["/auth/token?x=1", tokenHeaders(grant), grant],
+      ["/auth/token", tokenHeaders(grant, { "content-type": `${form}; charset=UTF-8` }), grant],
+      ["/auth/token", tokenHeaders(grant, { "content-type": "application/json" }), grant],
+      [
+        "/auth/token",
+        tokenHeaders("grant_type=client_credentials&grant_type=x"),
+        "grant_type=client_credentials&grant_type=x",
+      ],
+      ["/auth/token", tokenHeaders("grant_type=password"), "grant_type=password"],
+      ["/auth/token", tokenHeaders("scope="), "scope="],
+      ["/auth/token", tokenHeaders(grant, { authorization: basic("hello", "wrong") }), grant],
+      ["/auth/token", tokenHeaders(grant, { authorization: "Basic !!!" }), grant],
+      ["/auth/token", tokenHeaders(grant, { authorization: basic("nobody", "x") }), grant],
+      [
+        "/auth/token",
+        tokenHeaders("\uFEFFgrant_type=client_credentials"),
+        "\uFEFFgrant_type=client_credentials",
+      ],
+      ["/auth/token", tokenHeaders(grant, { "x-request-id": "tok.1" }), grant],
+    ];
+    for (const [path, headers, body] of cases) {
+      const before = h.served();
+      const fast = await send(h.fast.port, "POST", path, headers, body);
+      assert.equal(h.served(), before + 1, `${path} ${JSON.stringify(headers)}: fast path`);
+      const hono = await send(h.hono.port, "POST", path, headers, body);
+      assert.deepEqual(comparable(fast), comparable(hono), `${path} ${body} ${JSON.stringify(headers)}`);
+      if (headers["x-request-id"]) assert.equal(header(fast, "x-request-id"), headers["x-request-id"]);
+    }
+    // A reused token is a working token: the fast path hands out what verifies.
+    const ok = JSON.parse(
+      (
+        await send(
+          h.fast.port,
+          "POST",
+          "/auth/token",
+          tokenHeaders("grant_type=client_credentials"),
+          "grant_type=client_credentials",
+        )
+      ).body,
+    ) as { access_token: string };
+    const read = await send(h.fast.port, "GET", "/2/footprints?limit=1", {
+      host: "api.test",
+      authorization: `Bearer ${ok.access_token}`,
+    });
+    assert.equal(read.status, 200);
+  });
+
+  it("leaves undeclared, chunked or oversized bodies and other methods to Hono", async () => {
+    const grant = "grant_type=client_credentials";
+    const big = `${grant}&pad=${"p".repeat(70_000)}`;
+    const cases: [string, Record<string, string>, string | undefined][] = [
+      ["POST", { ...tokenHeaders(grant), "content-length": "", "transfer-encoding": "chunked" }, grant],
+      ["POST", tokenHeaders(big), big],
+      ["GET", tokenHeaders(""), undefined],
+      ["HEAD", tokenHeaders(""), undefined],
+      ["POST", tokenHeaders(grant, { host: "API.test" }), grant],
+    ];
+    for (const [method, rawHeaders, body] of cases) {
+      const headers = Object.fromEntries(Object.entries(rawHeaders).filter(([, v]) => v !== ""));
+      const before = h.served();
+      const fast = await send(h.fast.port, method, "/auth/token", headers, body);
+      assert.equal(h.served(), before, `${method} ${JSON.stringify(headers).slice(0, 200)}`);
+      const hono = await send(h.hono.port, method, "/auth/token", headers, body);
+      assert.deepEqual(comparable(fast), comparable(hono));
+    }
+  });
+
+  it("shares the per-address limit with the Hono route (one budget, whichever path answers)", async () => {
+    const limited = await startHost({ ILEAP_TOKEN_RATE_PER_ADDRESS: "4" });
+    try {
+      const grant = "grant_type=client_credentials";
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const port = i % 2 === 0 ? limited.fast.port : limited.hono.port;
+        statuses.push((await send(port, "POST", "/auth/token", tokenHeaders(grant), grant)).status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+      assert.equal(limited.served(), 3);
+    } finally {
+      await limited.close();
+    }
+  });
+});
