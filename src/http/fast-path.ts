@@ -115,6 +115,12 @@ interface HitHeaders {
   readonly before: readonly string[];
   readonly after: readonly string[];
   readonly contentLength: string;
+  /**
+   * The body's UTF-8 bytes, encoded once per entry rather than on every write (kept while the entry
+   * is: for a one-byte string, string and bytes together are the 2 bytes per character the cache's
+   * size bound counts).
+   */
+  readonly bytes: Buffer;
 }
 
 const hitHeaders = new WeakMap<CachedResponse, HitHeaders>();
@@ -128,10 +134,12 @@ function headersOf(entry: CachedResponse): HitHeaders {
     ]);
     for (const [name, value] of Object.entries(entry.headers ?? {})) all.set(name.toLowerCase(), value);
     const sorted = [...all].sort(([a], [b]) => (a < b ? -1 : 1));
+    const bytes = Buffer.from(entry.body, "utf8");
     headers = {
       before: sorted.filter(([name]) => name < "x-request-id").flat(),
       after: sorted.filter(([name]) => name > "x-request-id").flat(),
-      contentLength: String(Buffer.byteLength(entry.body)),
+      contentLength: String(bytes.length),
+      bytes,
     };
     hitHeaders.set(entry, headers);
   }
@@ -165,7 +173,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.once("end", () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
     req.once("error", reject);
-    req.once("aborted", () => reject(new Error("aborted")));
+    req.once("close", () => {
+      if (!req.readableEnded) reject(new Error("aborted"));
+    });
   });
 }
 
@@ -291,9 +301,9 @@ export function createFastPath(deps: AppDependencies, token: TokenEndpoint): Fas
     const hit = cachedRead(req, path, route, url);
     if (hit === undefined) return false;
     const reqId = requestIdFor(hit.view.header("x-request-id"));
-    const { before, after, contentLength } = headersOf(hit.entry);
+    const { before, after, contentLength, bytes } = headersOf(hit.entry);
     res.writeHead(200, [...before, "x-request-id", reqId, ...after, "Content-Length", contentLength]);
-    res.end(hit.entry.body);
+    res.end(bytes);
     logAccess(logger, reqId, "GET", fullPath, url, 200, started, hit.principal);
     return true;
   };
