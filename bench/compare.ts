@@ -5,7 +5,10 @@
  * Each request kind is measured in `--rounds` rounds per server (servers interleaved within a
  * round so that machine noise hits all of them alike); the table shows medians.
  *
- *   npx tsx bench/compare.ts [--duration 5] [--connections 50] [--rounds 3] [--ileap-go-src DIR]
+ *   npx tsx bench/compare.ts [--duration 5] [--connections 50] [--rounds 3] [--ileap-go-src DIR] [--hono-only]
+ *
+ * `--hono-only` adds a second host of ours with the raw fast path off (`ILEAP_FAST_PATH=false`,
+ * every request through Hono) as column `ileap-ts (Hono only)`, with its ratio to bare.
  *
  * `--ileap-go-src` (or env `ILEAP_GO_SRC`) names a checkout of way-platform/ileap-go; the script
  * builds `cmd/ileap` into a temporary folder. Without it, or without `go` on the PATH, the Go
@@ -27,6 +30,7 @@ const duration = Number(flag("duration") ?? 5);
 const connections = Number(flag("connections") ?? 50);
 const rounds = Number(flag("rounds") ?? 3);
 const goSource = flag("ileap-go-src") ?? process.env.ILEAP_GO_SRC;
+const honoOnly = process.argv.includes("--hono-only");
 
 interface Target {
   readonly name: string;
@@ -223,9 +227,27 @@ try {
   started.push(bare.child);
   const bareTarget: Target = { ...oursTarget, name: "bare", url: bare.url, child: bare.child };
 
+  const hono: Target[] = [];
+  if (honoOnly) {
+    const second = await startNodeChild("bench/support/demo-host.ts", [], {
+      ILEAP_TOKEN_RATE_PER_CLIENT: "0",
+      ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
+      ILEAP_FAST_PATH: "false",
+    });
+    started.push(second.child);
+    const bearer = await token(second.url);
+    hono.push({
+      name: "ileap-ts (Hono only)",
+      url: second.url,
+      token: bearer,
+      footprintId: await firstFootprintId(second.url, bearer),
+      child: second.child,
+    });
+  }
+
   const go = await goPeer();
   if (typeof go !== "string") started.push(go.child);
-  const targets = [oursTarget, bareTarget, ...(typeof go === "string" ? [] : [go])];
+  const targets = [oursTarget, ...hono, bareTarget, ...(typeof go === "string" ? [] : [go])];
 
   console.log(
     `compare: ${connections} connections, ${duration} s × ${rounds} rounds per cell (medians), node ${process.version}`,
@@ -251,7 +273,13 @@ try {
 
   const cell = (sample: Sample | undefined) =>
     sample ? `${sample.rps.toFixed(0)} req/s (p50 ${sample.p50} ms, p99 ${sample.p99} ms)` : "–";
-  const header = ["request", ...targets.map((t) => t.name), "ours / bare", "ours / ileap-go"];
+  const header = [
+    "request",
+    ...targets.map((t) => t.name),
+    "ours / bare",
+    ...(honoOnly ? ["Hono only / bare"] : []),
+    "ours / ileap-go",
+  ];
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const kind of kinds) {
@@ -262,10 +290,11 @@ try {
     const ourSample = get("ileap-ts");
     const bareSample = get("bare");
     const goSample = get("ileap-go");
-    const ratio = (other: Sample | undefined) =>
-      ourSample && other ? (ourSample.rps / other.rps).toFixed(2) : "–";
+    const ratio = (other: Sample | undefined, mine = ourSample) =>
+      mine && other ? (mine.rps / other.rps).toFixed(2) : "–";
+    const honoRatio = honoOnly ? [ratio(bareSample, get("ileap-ts (Hono only)"))] : [];
     console.log(
-      `| ${[kind.label, ...targets.map((t) => cell(get(t.name))), ratio(bareSample), ratio(goSample)].join(" | ")} |`,
+      `| ${[kind.label, ...targets.map((t) => cell(get(t.name))), ratio(bareSample), ...honoRatio, ratio(goSample)].join(" | ")} |`,
     );
   }
 } finally {

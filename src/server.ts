@@ -318,6 +318,7 @@ export async function createIleapServer(
         pathPrefix: config.pathPrefix,
         trustProxy: config.trustProxy,
         requireHttps: config.requireHttps,
+        fastPath: config.fastPath,
         limits: config.limits,
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         ...allowedHostsOf(config),

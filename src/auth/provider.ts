@@ -77,6 +77,13 @@ export interface AuthProvider {
   ): Promise<TokenResult>;
   /** Verifies a bearer token into a principal or a typed failure. Never throws for bad tokens. */
   verifyToken(token: string, context: RequestContext): Promise<VerifyResult>;
+  /**
+   * The principal of `token` when this provider has already verified it and it is still valid
+   * (a synchronous look-up, e.g. in a verification cache; no new verification work), else
+   * `undefined`: the answer {@link verifyToken} would give for such a token. Optional: the raw
+   * fast path (`src/http/fast-path.ts`) serves cached reads only for tokens a provider can peek.
+   */
+  peekToken?(token: string, context: RequestContext): Principal | undefined;
   /** Public JWKS of the keys that sign the tokens this provider accepts. */
   jwks(): Promise<JSONWebKeySet>;
   /** The `iss` value of tokens, given the request (from the configured public URL or the request). */

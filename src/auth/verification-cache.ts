@@ -29,6 +29,12 @@ export class VerificationCache<T> {
     return { value: entry.value, expired: false };
   }
 
+  /** The cached value while `now` is before its expiry, else `undefined`; never drops an entry. */
+  peek(key: string, now: number): T | undefined {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && now < entry.expiresAt ? entry.value : undefined;
+  }
+
   set(key: string, value: T, expiresAt: number): void {
     this.#entries.set(key, { value, expiresAt });
   }

@@ -67,6 +67,7 @@ const SETTINGS: readonly Setting[] = [
     default: "false",
   },
   { path: ["requireHttps"], env: ["ILEAP_REQUIRE_HTTPS"], kind: { type: "bool" }, default: false },
+  { path: ["fastPath"], env: ["ILEAP_FAST_PATH"], kind: { type: "bool" }, default: true },
   { path: ["tls", "certFile"], env: ["ILEAP_TLS_CERT_FILE"], kind: { type: "string" } },
   { path: ["tls", "keyFile"], env: ["ILEAP_TLS_KEY_FILE"], kind: { type: "string" } },
   { path: ["dataDir"], env: ["ILEAP_DATA_DIR"], kind: { type: "string" }, default: "./.ileap" },

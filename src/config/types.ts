@@ -39,6 +39,8 @@ export interface IleapConfig {
   readonly trustProxy: boolean | readonly string[];
   /** Refuse requests that arrived as plain HTTP (per trusted `X-Forwarded-Proto`). Default false. Env `ILEAP_REQUIRE_HTTPS`. */
   readonly requireHttps: boolean;
+  /** Answer cached reads and token requests on the raw `node:http` listener in front of Hono (same answers). Default true. */
+  readonly fastPath: boolean;
   /** Serve HTTPS with this certificate and key (PEM files). Env `ILEAP_TLS_CERT_FILE`, `ILEAP_TLS_KEY_FILE`. */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /**

@@ -1,18 +1,15 @@
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { pactError } from "../protocol/errors.ts";
 import { InvalidPagePositionError, QueryTimeoutError, StoreUnavailableError } from "../store/store.ts";
 import type { AppDependencies, AppEnv } from "./env.ts";
+import { createFastPath, registerFastPath } from "./fast-path.ts";
 import { accessLog } from "./middleware/access-log.ts";
 import { hostGuard } from "./middleware/host-guard.ts";
 import { requestBodyLimit, urlLimit } from "./middleware/limits.ts";
-import { effectiveScheme, publicBaseUrl } from "./request-context.ts";
-import {
-  jsonErrorResponse,
-  oauthErrorResponse,
-  pactErrorResponse,
-  unavailableResponse,
-} from "./responses.ts";
+import { requireHttps } from "./middleware/require-https.ts";
+import { publicBaseUrl } from "./request-context.ts";
+import { requestIdFor } from "./request-id.ts";
+import { internalError, jsonErrorResponse, pactErrorResponse, unavailableResponse } from "./responses.ts";
 import { adminBodyLimit, adminRoutes } from "./routes/admin.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { docsRoutes } from "./routes/docs.ts";
@@ -22,9 +19,7 @@ import { footprintV3Routes } from "./routes/footprints-v3.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { tadRoutes } from "./routes/tad.ts";
-import { tokenRoutes } from "./routes/token.ts";
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { TokenEndpoint, tokenRoutes } from "./routes/token.ts";
 
 /**
  * Builds the iLEAP host (PACT v2 + iLEAP v1.0 endpoints) from its dependencies. Web-standard
@@ -34,15 +29,10 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { options, logger } = deps;
   const app = new Hono<AppEnv>();
 
-  app.use(
-    requestId({
-      generator: (c) => {
-        const given = c.req.header("x-request-id");
-        return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-      },
-    }),
-  );
   app.use(async (c, next) => {
+    const id = requestIdFor(c.req.header("x-request-id"));
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
     c.set("baseUrl", publicBaseUrl(c, options));
     c.header("x-content-type-options", "nosniff");
     await next();
@@ -51,22 +41,14 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use(hostGuard(options));
   const tokenPath = `${options.pathPrefix}/auth/token`;
   app.use(urlLimit(options.limits.maxUrlBytes, tokenPath));
-  if (options.requireHttps) {
-    app.use(async (c, next) => {
-      const path = c.req.path.slice(options.pathPrefix.length);
-      if (effectiveScheme(c, options) === "https" || path === "/health" || path === "/ready") return next();
-      const message = "HTTPS is required; this request arrived over plain HTTP and was not processed";
-      return path === "/auth/token"
-        ? oauthErrorResponse(c, 400, "invalid_request", message)
-        : pactErrorResponse(c, pactError("BadRequest", message));
-    });
-  }
+  if (options.requireHttps) app.use(requireHttps(options));
   app.use(requestBodyLimit(options.limits.maxBodyBytes, [adminBodyLimit(options)], tokenPath));
 
   const api = new Hono<AppEnv>();
   api.route("/", healthRoutes(deps.store, deps.events, deps.responseCache, deps.auth));
   api.route("/", discoveryRoutes(deps.auth));
-  api.route("/", tokenRoutes(deps.auth, options));
+  const tokenEndpoint = new TokenEndpoint(deps.auth, options);
+  api.route("/", tokenRoutes(tokenEndpoint));
   api.route("/", footprintRoutes(deps));
   api.route("/", footprintV3Routes(deps));
   api.route("/", eventRoutes(deps));
@@ -108,10 +90,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       { reqId: c.get("requestId"), err: { name: err.name, message: err.message, stack: err.stack } },
       "unhandled error",
     );
-    return pactErrorResponse(
-      c,
-      pactError("InternalError", `Internal error (request id ${c.get("requestId")})`),
-    );
+    const answer = internalError(c.get("requestId"));
+    return c.body(answer.body, answer.status, answer.headers);
   });
+  if (options.fastPath !== false) registerFastPath(app, createFastPath(deps, tokenEndpoint));
   return app;
 }

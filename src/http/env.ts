@@ -23,6 +23,11 @@ export type AppEnv = { Variables: AppVariables };
 export interface HttpOptions extends PublicUrlOptions {
   /** Refuse requests that arrived as plain HTTP. Default false. */
   readonly requireHttps: boolean;
+  /**
+   * Answer cached reads and token requests on the raw `node:http` listener in front of Hono
+   * (`fast-path.ts`; same answers, less work). Only when served by `startHttpServer`. Default true.
+   */
+  readonly fastPath?: boolean;
   readonly limits: {
     readonly maxBodyBytes: number;
     /** Largest body of an admin API request (`/admin/v1/…`). Default 16 MiB. */

@@ -18,13 +18,42 @@ export interface PublicUrlOptions {
 
 const VALID_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
+/**
+ * A request as the rules below read it, without a Hono context: the raw `node:http` fast path
+ * (`fast-path.ts`) builds one so that it applies exactly the rules the middlewares apply.
+ */
+export interface RequestView {
+  /** The absolute URL as @hono/node-server builds it (`scheme://host` + request target). */
+  readonly url: string;
+  /** A request header as `Headers.get` reads it (repeated fields joined with `, `). */
+  header(name: string): string | undefined;
+  /** Peer address of the connection. */
+  readonly peer: string | undefined;
+}
+
+/** A Hono context or a {@link RequestView}. */
+export type AnyRequest = Context | RequestView;
+
+function isView(r: AnyRequest): r is RequestView {
+  return !("req" in r);
+}
+
+function urlOf(r: AnyRequest): string {
+  return isView(r) ? r.url : r.req.url;
+}
+
+function headerOf(r: AnyRequest, name: string): string | undefined {
+  return isView(r) ? r.header(name) : r.req.header(name);
+}
+
 /** The peer address of the connection, when the request came through a Node server. */
-export function remoteAddress(c: Context): string | undefined {
+export function remoteAddress(c: AnyRequest): string | undefined {
+  if (isView(c)) return c.peer;
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;
 }
 
-function trusted(c: Context, trustProxy: boolean | readonly string[]): boolean {
+function trusted(c: AnyRequest, trustProxy: boolean | readonly string[]): boolean {
   if (trustProxy === true) return true;
   if (trustProxy === false) return false;
   const peer = remoteAddress(c)?.replace(/^::ffff:/, "");
@@ -32,8 +61,8 @@ function trusted(c: Context, trustProxy: boolean | readonly string[]): boolean {
 }
 
 /** First value of a comma-separated forwarded header, lower-cased and trimmed. */
-function firstForwarded(c: Context, name: string): string | undefined {
-  const raw = c.req.header(name);
+function firstForwarded(c: AnyRequest, name: string): string | undefined {
+  const raw = headerOf(c, name);
   return raw?.split(",")[0]?.trim();
 }
 
@@ -58,8 +87,8 @@ function originOf(url: string): { readonly protocol: string; readonly host: stri
 }
 
 /** The scheme the client used: the connection's, or the trusted proxy's `X-Forwarded-Proto`. */
-export function effectiveScheme(c: Context, options: PublicUrlOptions): "http" | "https" {
-  const own = originOf(c.req.url).protocol === "https:" ? "https" : "http";
+export function effectiveScheme(c: AnyRequest, options: PublicUrlOptions): "http" | "https" {
+  const own = originOf(urlOf(c)).protocol === "https:" ? "https" : "http";
   if (!trusted(c, options.trustProxy)) return own;
   const forwarded = firstForwarded(c, "x-forwarded-proto")?.toLowerCase();
   return forwarded === "https" || forwarded === "http" ? forwarded : own;
@@ -80,8 +109,8 @@ export function canonicalHost(host: string, scheme?: "http" | "https"): string {
 }
 
 /** The host the client asked for (`Host`, or a trusted proxy's `X-Forwarded-Host`), canonical. */
-export function requestedHost(c: Context, options: PublicUrlOptions): string {
-  let host = originOf(c.req.url).host;
+export function requestedHost(c: AnyRequest, options: PublicUrlOptions): string {
+  let host = originOf(urlOf(c)).host;
   if (trusted(c, options.trustProxy)) {
     const forwardedHost = firstForwarded(c, "x-forwarded-host");
     if (forwardedHost && VALID_HOST.test(forwardedHost)) host = forwardedHost;
@@ -103,7 +132,7 @@ export function hostAllowed(host: string, allowed: readonly string[], scheme: "h
 }
 
 /** Base URL the client used (scheme, canonical host, port, prefix), without a trailing slash. */
-export function publicBaseUrl(c: Context, options: PublicUrlOptions): string {
+export function publicBaseUrl(c: AnyRequest, options: PublicUrlOptions): string {
   if (options.publicUrl) return options.publicUrl;
   return `${effectiveScheme(c, options)}://${requestedHost(c, options)}${options.pathPrefix}`;
 }
@@ -114,12 +143,12 @@ export function publicBaseUrl(c: Context, options: PublicUrlOptions): string {
  * trusted proxy (entries further left can be forged by the client). `undefined` when the request
  * did not come through a Node server (in-process `app.request()`).
  */
-export function clientAddress(c: Context, trustProxy: boolean | readonly string[]): string | undefined {
+export function clientAddress(c: AnyRequest, trustProxy: boolean | readonly string[]): string | undefined {
   const peer = remoteAddress(c)?.replace(/^::ffff:/, "");
   if (peer === undefined) return undefined;
   const isTrusted = (a: string) => trustProxy === true || (trustProxy !== false && trustProxy.includes(a));
   if (!isTrusted(peer)) return peer;
-  const chain = (c.req.header("x-forwarded-for") ?? "")
+  const chain = (headerOf(c, "x-forwarded-for") ?? "")
     .split(",")
     .map((a) => a.trim().replace(/^::ffff:/, ""))
     .filter((a) => a !== "");

@@ -18,7 +18,7 @@ import type { AppEnv } from "./env.ts";
 import { jsonTextResponse } from "./responses.ts";
 
 /** A cached answer: the JSON body and the headers that belong to it (e.g. `Link`). */
-interface CachedResponse {
+export interface CachedResponse {
   readonly version: string;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>> | undefined;
@@ -67,6 +67,19 @@ export class ResponseCache {
     }
     this.#hits++;
     // Most recently used last.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * The entry for `key` if it was filled under `version`, else `undefined` without counting a miss
+   * or dropping a stale entry: for the raw fast path, whose misses go on to {@link get}.
+   */
+  peek(key: string, version: string): CachedResponse | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.version !== version) return undefined;
+    this.#hits++;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
     return entry;
@@ -122,6 +135,15 @@ function principalKey(p: Principal): string {
   return key;
 }
 
+/**
+ * The cache key of a request: its principal (every field), its public base URL and its target
+ * (path and query as sent) taken from the absolute `url`. The one key function of
+ * {@link cacheResponses} and the raw fast path.
+ */
+export function responseCacheKey(principal: Principal, baseUrl: string, url: string): string {
+  return `${principalKey(principal)}\n${baseUrl}\n${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+}
+
 /** What a handler answered, for {@link cacheResponses}; set by {@link markCacheable}. */
 interface Cacheable {
   readonly body: string;
@@ -158,8 +180,7 @@ export function cacheResponses(store: Store, cache: ResponseCache | undefined): 
       return next(); // the store will report its own failure to the handler
     }
     if (typeof version !== "string") return next();
-    const url = c.req.url;
-    const key = `${principalKey(c.get("principal"))}\n${c.get("baseUrl")}\n${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+    const key = responseCacheKey(c.get("principal"), c.get("baseUrl"), c.req.url);
     const hit = cache.get(key, version);
     if (hit !== undefined) return jsonTextResponse(c, hit.body, hit.headers as Record<string, string>);
     await next();

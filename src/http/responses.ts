@@ -65,6 +65,22 @@ export function oauthErrorResponse(
   });
 }
 
+/**
+ * The answer to an unexpected error (status 500, PACT `InternalError` naming the request id), as
+ * the app's error handler and the raw fast path write it.
+ */
+export function internalError(requestId: string): {
+  readonly status: 500;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+} {
+  return {
+    status: 500,
+    headers: { "content-type": JSON_TYPE },
+    body: JSON.stringify({ code: "InternalError", message: `Internal error (request id ${requestId})` }),
+  };
+}
+
 /** A JSON success body from an already-serialised text. */
 export function jsonTextResponse(c: Ctx, body: string, extraHeaders?: Record<string, string>): Response {
   return c.body(body, 200, { "content-type": JSON_TYPE, ...extraHeaders });

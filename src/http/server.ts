@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { fastPathOf } from "./fast-path.ts";
 
 /** How to listen. */
 export interface ListenOptions {
@@ -22,6 +28,8 @@ export interface ListenOptions {
   readonly maxHeaderBytes?: number;
   /** Idle keep-alive timeout, ms. Default 5000. */
   readonly keepAliveTimeoutMs?: number;
+  /** Use the app's raw fast path (`fast-path.ts`) when `createApp` built one. Default true. */
+  readonly fastPath?: boolean;
 }
 
 /** Largest request line looked at to tell the token endpoint's 431 from others. */
@@ -102,19 +110,28 @@ export async function startHttpServer(
     ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }
     : undefined;
   const host = options.host ?? "0.0.0.0";
+  const viaHono = getRequestListener(app.fetch, { hostname: host });
+  // The raw fast path (createApp's, unless turned off) answers what it can; the rest goes to Hono.
+  const fast = options.fastPath === false ? undefined : fastPathOf(app);
+  const listener = fast
+    ? (req: IncomingMessage, res: ServerResponse) => {
+        let answered: boolean;
+        try {
+          answered = fast(req, res);
+        } catch {
+          // A bug there must not take the request down: Hono answers it unless bytes went out.
+          answered = res.headersSent;
+          if (answered) res.destroy();
+        }
+        if (!answered) void viaHono(req, res);
+      }
+    : viaHono;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: host,
-        port: options.port ?? 8080,
-        ...(tls
-          ? { createServer: createHttpsServer, serverOptions: { ...serverOptions, ...tls } }
-          : { createServer: createHttpServer, serverOptions }),
-      },
-      () => resolve(s as Server),
-    ) as Server;
+    const s = tls
+      ? (createHttpsServer({ ...serverOptions, ...tls }, listener) as unknown as Server)
+      : createHttpServer(serverOptions, listener);
     s.once("error", reject);
+    s.listen(options.port ?? 8080, host, () => resolve(s));
   });
   server.on("clientError", onClientError(serverOptions.maxHeaderSize));
   const { port } = server.address() as AddressInfo;

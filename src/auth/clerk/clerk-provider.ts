@@ -555,10 +555,20 @@ export class ClerkAuthProvider implements AuthProvider {
     };
   }
 
+  #verifiedKey(token: string, context: RequestContext): string {
+    if (this.#verifier) return token;
+    const issuer = this.issuer(context);
+    return `${issuer}\n${this.#audience(issuer)}\n${token}`;
+  }
+
+  peekToken(token: string, context: RequestContext): Principal | undefined {
+    return this.#verified.peek(this.#verifiedKey(token, context), this.#now());
+  }
+
   async verifyToken(token: string, context: RequestContext): Promise<VerifyResult> {
     const now = this.#now();
     const issuer = this.issuer(context);
-    const cacheKey = this.#verifier ? token : `${issuer}\n${this.#audience(issuer)}\n${token}`;
+    const cacheKey = this.#verifiedKey(token, context);
     const cached = this.#verified.get(cacheKey, now);
     if (cached) {
       return cached.expired

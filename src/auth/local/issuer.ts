@@ -199,6 +199,11 @@ export class LocalIssuer implements AuthProvider {
     return { ok: true, token: { access_token: jwt, token_type: "bearer", expires_in: this.#ttl } };
   }
 
+  peekToken(token: string, context: RequestContext): Principal | undefined {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+    return this.#cache.peek(`${this.issuer(context)}\n${token}`, this.#now());
+  }
+
   async verifyToken(token: string, context: RequestContext): Promise<VerifyResult> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       return { ok: false, failure: { reason: "invalid", detail: "token length out of bounds" } };

@@ -6,14 +6,18 @@ import { authFailureError, type Surface } from "../status-matrix.ts";
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/** The token of an `Authorization: Bearer …` header (RFC 6750 §2.1 syntax), else `undefined`. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+}
+
 /**
  * Verifies the bearer token and sets `principal`, or answers with the surface's status-matrix
  * error; 503 with `Retry-After` when the provider cannot verify tokens right now.
  */
 export function authenticate(auth: AuthProvider, surface: Surface): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization");
-    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const token = bearerToken(c.req.header("authorization"));
     if (token === undefined) return pactErrorResponse(c, authFailureError(surface, { kind: "missing" }));
     const result = await auth.verifyToken(token, { publicBaseUrl: c.get("baseUrl") });
     if (!result.ok) {

@@ -1,11 +1,29 @@
 import type { MiddlewareHandler } from "hono";
 import { clip } from "../../log-fields.ts";
 import type { AppEnv } from "../env.ts";
-import { effectiveScheme, hostAllowed, type PublicUrlOptions, requestedHost } from "../request-context.ts";
+import {
+  type AnyRequest,
+  effectiveScheme,
+  hostAllowed,
+  type PublicUrlOptions,
+  requestedHost,
+} from "../request-context.ts";
 import { jsonErrorResponse, oauthErrorResponse } from "../responses.ts";
 
 /** Paths answered for any host: load balancers and orchestrators probe them by address. */
 const PROBES = new Set(["/health", "/ready"]);
+
+/**
+ * The host a request asked for when `options.allowedHosts` does not list it (so it must be refused
+ * with 421), else `undefined`. `path` is the request path without the route prefix: `/health` and
+ * `/ready` are answered for every host. Used by {@link hostGuard} and the raw fast path.
+ */
+export function misdirectedHost(c: AnyRequest, path: string, options: PublicUrlOptions): string | undefined {
+  const allowed = options.allowedHosts;
+  if (!allowed || PROBES.has(path)) return undefined;
+  const host = requestedHost(c, options);
+  return hostAllowed(host, allowed, effectiveScheme(c, options)) ? undefined : host;
+}
 
 /**
  * Host trust (issue 15, finding 7): with `options.allowedHosts`, a request for any other host
@@ -15,13 +33,11 @@ const PROBES = new Set(["/health", "/ready"]);
  * token endpoint the body is an OAuth2 error, elsewhere `{code, message}`.
  */
 export function hostGuard(options: PublicUrlOptions): MiddlewareHandler<AppEnv> {
-  const allowed = options.allowedHosts;
   return async (c, next) => {
-    if (!allowed) return next();
+    if (!options.allowedHosts) return next();
     const path = c.req.path.slice(options.pathPrefix.length);
-    if (PROBES.has(path)) return next();
-    const host = requestedHost(c, options);
-    if (hostAllowed(host, allowed, effectiveScheme(c, options))) return next();
+    const host = misdirectedHost(c, path, options);
+    if (host === undefined) return next();
     const message = `Host ${JSON.stringify(clip(host, 100))} is not served here; use the host's public URL`;
     return path === "/auth/token"
       ? oauthErrorResponse(c, 421, "invalid_request", message)

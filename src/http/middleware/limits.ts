@@ -13,15 +13,22 @@ function refusal(c: Context<AppEnv>, status: number, message: string, oauthPath:
     : jsonErrorResponse(c, status, "BadRequest", message);
 }
 
+/** Whether the request target (path + query) of absolute `url` is longer than `maxUrlBytes` (UTF-8). */
+export function urlTooLong(url: string, maxUrlBytes: number): boolean {
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  const target = url.slice(pathStart);
+  // Every UTF-16 unit is at least one UTF-8 byte and at most three: skip the count when it cannot matter.
+  if (target.length * 3 <= maxUrlBytes) return false;
+  return Buffer.byteLength(target) > maxUrlBytes;
+}
+
 /**
  * Refuses URLs (path + query) longer than `maxUrlBytes` with 414 and a JSON body (OAuth-shaped on
  * `oauthPath`, the token endpoint's path incl. prefix; default: none).
  */
 export function urlLimit(maxUrlBytes: number, oauthPath?: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const url = c.req.url;
-    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    if (Buffer.byteLength(url.slice(pathStart)) > maxUrlBytes) {
+    if (urlTooLong(c.req.url, maxUrlBytes)) {
       return refusal(c, 414, `Request URL is longer than ${maxUrlBytes} bytes`, oauthPath);
     }
     await next();

@@ -1,18 +1,16 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { DATA_KINDS, type FootprintKind } from "../../auth/principal.ts";
 import { renderFootprint } from "../../model/v3/render.ts";
 import { pactError } from "../../protocol/errors.ts";
 import { parseV3Criteria } from "../../protocol/v3-filter.ts";
 import type { Store } from "../../store/store.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
+import { canReadFootprints } from "../grants.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { pageResponse, parseListingQuery } from "../pagination.ts";
 import { cacheResponses, markCacheable } from "../response-cache.ts";
 import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError, unknownFootprintError } from "../status-matrix.ts";
-
-const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
 
 /**
  * PACT v3.0 `GET /3/footprints` (ListFootprints with the v3 criteria) and `GET /3/footprints/{id}`
@@ -26,7 +24,7 @@ export function footprintV3Routes(deps: AppDependencies): Hono<AppEnv> {
   const guard = [
     authenticate(deps.auth, "footprints-v3"),
     createMiddleware<AppEnv>(async (c, next) => {
-      if (!FOOTPRINT_KINDS.some((k) => c.get("principal").grants.has(k))) {
+      if (!canReadFootprints(c.get("principal"))) {
         return pactErrorResponse(c, noPermissionError("product footprints", "footprints-v3"));
       }
       if (!store.getFootprintV3 || !store.listFootprintsV3) {

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { DATA_KINDS, type FootprintKind } from "../../auth/principal.ts";
 import { pactError } from "../../protocol/errors.ts";
 import { parseFootprintFilter } from "../../protocol/odata-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
+import { canReadFootprints } from "../grants.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { PAGE_TOKEN_PARAM, pageResponse, parseListingQuery } from "../pagination.ts";
 import { onlyQueryParams } from "../query-params.ts";
@@ -11,15 +11,13 @@ import { cacheResponses, markCacheable } from "../response-cache.ts";
 import { pactErrorResponse } from "../responses.ts";
 import { noPermissionError, unknownFootprintError } from "../status-matrix.ts";
 
-const FOOTPRINT_KINDS = DATA_KINDS.filter((k): k is FootprintKind => k !== "tad");
-
 /** `GET /2/footprints` (ListFootprints) and `GET /2/footprints/{id}` (GetFootprint). */
 export function footprintRoutes(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const guard = [
     authenticate(deps.auth, "footprints"),
     createMiddleware<AppEnv>(async (c, next) => {
-      if (!FOOTPRINT_KINDS.some((k) => c.get("principal").grants.has(k))) {
+      if (!canReadFootprints(c.get("principal"))) {
         return pactErrorResponse(c, noPermissionError("product footprints"));
       }
       await next();

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { parseTadFilter } from "../../protocol/tad-filter.ts";
 import type { AppDependencies, AppEnv } from "../env.ts";
+import { canReadTad } from "../grants.ts";
 import { authenticate } from "../middleware/authenticate.ts";
 import { PAGE_TOKEN_PARAM, pageResponse, parseListingQuery } from "../pagination.ts";
 import { onlyQueryParams } from "../query-params.ts";
@@ -15,7 +16,7 @@ const RESERVED = new Set(["limit", PAGE_TOKEN_PARAM]);
 export function tadRoutes(deps: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const tadGrant = createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.get("principal").grants.has("tad"))
+    if (!canReadTad(c.get("principal")))
       return pactErrorResponse(c, noPermissionError("transport activity data"));
     await next();
   });
