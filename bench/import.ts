@@ -24,7 +24,16 @@
  * over a 1M-record file.
  */
 import { once } from "node:events";
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -75,9 +84,11 @@ async function writeNdjson(file: string, records: Iterable<unknown>): Promise<vo
 /** Peak RSS (MB) of this process while `run` runs, sampled every 50 ms. */
 async function withRss<T>(
   run: () => Promise<T>,
-): Promise<{ value: T; peakMb: number; startMb: number; cpuUs: number }> {
+  serverCpu: () => number | undefined = () => undefined,
+): Promise<{ value: T; peakMb: number; startMb: number; cpuUs: number; serverCpuUs?: number }> {
   const startMb = process.memoryUsage.rss() / 1e6;
   const cpu = process.cpuUsage();
+  const serverStart = serverCpu();
   let peak = startMb;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss() / 1e6);
@@ -86,10 +97,60 @@ async function withRss<T>(
     const value = await run();
     peak = Math.max(peak, process.memoryUsage.rss() / 1e6);
     const used = process.cpuUsage(cpu);
-    return { value, peakMb: peak, startMb, cpuUs: used.user + used.system };
+    const serverEnd = serverCpu();
+    return {
+      value,
+      peakMb: peak,
+      startMb,
+      cpuUs: used.user + used.system,
+      ...(serverStart !== undefined && serverEnd !== undefined
+        ? { serverCpuUs: (serverEnd - serverStart) * 1e6 }
+        : {}),
+    };
   } finally {
     clearInterval(timer);
   }
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds of a process (and of its reaped children) from /proc, or 0 where unreadable. */
+function processCpuSeconds(pid: number, withChildren: boolean): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14–17 of proc(5) (utime, stime, cutime, cstime) are at 11–14 after the name.
+    const ticks = fields.slice(11, withChildren ? 15 : 13).reduce((sum, v) => sum + Number(v), 0);
+    return ticks / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds used so far by a PostgreSQL server: the postmaster with its exited (reaped)
+ * backends, plus the live backends. Undefined when it cannot be read (e.g. `--database-url`).
+ */
+function serverCpuSeconds(dataDir: string | undefined): number | undefined {
+  if (!dataDir) return undefined;
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return undefined;
+  }
+  let total = processCpuSeconds(postmaster, true);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === postmaster) total += processCpuSeconds(Number(entry), false);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }
 
 interface Target {
@@ -225,10 +286,11 @@ async function main(): Promise<void> {
       };
     };
 
+    const serverCpu = () => serverCpuSeconds(cluster ? join(cluster.dir, "data") : undefined);
     for (const kind of stores) {
       console.log(`\n=== ${kind === "postgres" ? "PostgreSQL" : "SQLite"} ===`);
       console.log(
-        `  ${"what".padEnd(26)} ${"records".padStart(9)} ${"seconds".padStart(8)} ${"records/s".padStart(10)} ${"× bare".padStart(7)} ${"RSS start→peak MB".padStart(18)} ${"CPU µs/rec".padStart(10)}`,
+        `  ${"what".padEnd(26)} ${"records".padStart(9)} ${"seconds".padStart(8)} ${"records/s".padStart(10)} ${"× bare".padStart(7)} ${"RSS start→peak MB".padStart(18)} ${"CPU µs/rec".padStart(10)}${kind === "postgres" ? ` ${"server CPU µs/rec".padStart(17)}` : ""}`,
       );
       for (const k of kinds) {
         const records = k === "tad" ? tads : footprints;
@@ -236,26 +298,32 @@ async function main(): Promise<void> {
         const line = (
           what: string,
           seconds: number,
-          rss: { startMb: number; peakMb: number; cpuUs: number },
+          rss: { startMb: number; peakMb: number; cpuUs: number; serverCpuUs?: number },
           extra = "",
         ) => {
           const rate = records / seconds;
           console.log(
-            `  ${`${k} ${what}`.padEnd(26)} ${fmt(records).padStart(9)} ${seconds.toFixed(1).padStart(8)} ${fmt(rate).padStart(10)} ${(bareRate ? (rate / bareRate).toFixed(2) : "–").padStart(7)} ${`${fmt(rss.startMb)}→${fmt(rss.peakMb)}`.padStart(18)} ${fmt(rss.cpuUs / records).padStart(10)}${extra}`,
+            `  ${`${k} ${what}`.padEnd(26)} ${fmt(records).padStart(9)} ${seconds.toFixed(1).padStart(8)} ${fmt(rate).padStart(10)} ${(bareRate ? (rate / bareRate).toFixed(2) : "–").padStart(7)} ${`${fmt(rss.startMb)}→${fmt(rss.peakMb)}`.padStart(18)} ${fmt(rss.cpuUs / records).padStart(10)}${rss.serverCpuUs === undefined ? "" : ` ${fmt(rss.serverCpuUs / records).padStart(17)}`}${extra}`,
           );
           return rate;
         };
         if (!flag("no-bare")) {
           const target = await fresh(kind);
           const started = performance.now();
-          const r = await withRss(() => bareInsert(target, files[k], k));
+          const r = await withRss(
+            () => bareInsert(target, files[k], k),
+            kind === "postgres" ? serverCpu : undefined,
+          );
           bareRate = line("bare insert", (performance.now() - started) / 1000, r);
         }
         for (const [name, runImport] of runners) {
           const target = await fresh(kind);
           global.gc?.();
           const started = performance.now();
-          const r = await withRss(() => importWith(runImport, target, files[k], k));
+          const r = await withRss(
+            () => importWith(runImport, target, files[k], k),
+            kind === "postgres" ? serverCpu : undefined,
+          );
           line(
             name,
             (performance.now() - started) / 1000,
