@@ -629,9 +629,13 @@ export class PostgresStore implements Store {
         for (const g of row.grantees ?? []) grants.add(seq, g);
       }
       if (values.seq.length > 0) {
+        // About 30 entries per record: joined texts where they round-trip (see textColumn).
+        const [path, pathParam] = textColumn("$2", values.path);
+        const [value, valueParam] = textColumn("$3", values.value);
         await q(
-          "INSERT INTO tad_values (seq, path, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
-          [values.seq, values.path, values.value],
+          `INSERT INTO tad_values (seq, path, value)
+             SELECT * FROM unnest(string_to_array($1::text, ',')::bigint[], ${path}, ${value})`,
+          [values.seq.join(","), pathParam, valueParam],
         );
       }
       await insertPairs(q, "tad_visibility", "grantee", grants);
@@ -858,6 +862,18 @@ function joinTexts(texts: readonly (string | null)[]): string {
       throw new TypeError("a stored document must be canonical JSON text");
   }
   return texts.map((t) => t ?? "").join(TEXT_SEPARATOR);
+}
+
+/**
+ * A `text[]` column of arbitrary texts for `unnest`: `[sql, parameter]`, the texts joined as in
+ * {@link joinTexts} when that round-trips (no text holds U+0001; not one lone empty text, which
+ * would split into no element), else the plain `text[]` parameter.
+ */
+function textColumn(param: string, texts: readonly string[]): [string, string | readonly string[]] {
+  const joinable = !(texts.length === 1 && texts[0] === "") && !texts.some((t) => t.includes(TEXT_SEPARATOR));
+  return joinable
+    ? [`string_to_array(${param}::text, chr(1))`, texts.join(TEXT_SEPARATOR)]
+    : [`${param}::text[]`, texts];
 }
 
 /** SQL splitting a {@link joinTexts} parameter back into a `text[]` (empty fields NULL). */
