@@ -19,7 +19,8 @@
  * each (default 100,000), or `--footprints N` / `--tad N`; `--batch-size N` (default 1000, as
  * `bench/scale.ts`); `--kinds footprints,tad` what to import; `--no-bare` skips the bare-insert
  * baseline; `--database-url URL` a PostgreSQL server to create the databases on (default: a
- * throw-away cluster from the installed binaries); `--seed N` (default 1).
+ * throw-away cluster from the installed binaries); `--seed N` (default 1); `--rss-quarters` also
+ * prints the peak RSS of each quarter of every run (flat memory over a large file).
  * Targets (issue 14): ≥ 5,000 footprints/s and ≥ 10,000 TAD records/s on both stores, memory flat
  * over a 1M-record file.
  */
@@ -90,12 +91,23 @@ async function withRss<T>(
   const cpu = process.cpuUsage();
   const serverStart = serverCpu();
   let peak = startMb;
+  const samples: number[] = [];
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss() / 1e6);
+    const rss = process.memoryUsage.rss() / 1e6;
+    samples.push(rss);
+    peak = Math.max(peak, rss);
   }, 50);
   try {
     const value = await run();
     peak = Math.max(peak, process.memoryUsage.rss() / 1e6);
+    if (flag("rss-quarters") && samples.length >= 4) {
+      // Flat memory: the peak of each quarter of the import's duration.
+      const q = samples.length / 4;
+      const peaks = [0, 1, 2, 3].map((i) =>
+        Math.max(...samples.slice(Math.floor(i * q), Math.floor((i + 1) * q))),
+      );
+      console.log(`  RSS peak per quarter of the run: ${peaks.map((p) => fmt(p)).join(" → ")} MB`);
+    }
     const used = process.cpuUsage(cpu);
     const serverEnd = serverCpu();
     return {
