@@ -840,7 +840,6 @@ interface Pairs {
   add(seq: string, value: string, id?: string): void;
 }
 
-/** PostgreSQL array types of {@link V3_COLUMNS}, in order. */
 /** The columns of {@link V3_COLUMNS} holding canonical JSON texts (sent with {@link joinTexts}). */
 const V3_DOCUMENT_COLUMNS: ReadonlySet<string> = new Set(["doc_v2", "doc_v3"]);
 
@@ -879,6 +878,7 @@ function textColumn(param: string, texts: readonly string[]): [string, string | 
 /** SQL splitting a {@link joinTexts} parameter back into a `text[]` (empty fields NULL). */
 const JOINED_TEXTS = (param: string): string => `string_to_array(${param}::text, chr(1), '')`;
 
+/** PostgreSQL array types of {@link V3_COLUMNS}, in order. */
 const V3_COLUMN_TYPES = [
   "text",
   "text",
