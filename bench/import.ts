@@ -106,7 +106,10 @@ async function withRss<T>(
       const peaks = [0, 1, 2, 3].map((i) =>
         Math.max(...samples.slice(Math.floor(i * q), Math.floor((i + 1) * q))),
       );
-      console.log(`  RSS peak per quarter of the run: ${peaks.map((p) => fmt(p)).join(" → ")} MB`);
+      const m = process.memoryUsage();
+      console.log(
+        `  RSS peak per quarter of the run: ${peaks.map((p) => fmt(p)).join(" → ")} MB; at the end JS heap ${fmt(m.heapUsed / 1e6)} of ${fmt(m.heapTotal / 1e6)} MB, external + array buffers ${fmt((m.external + m.arrayBuffers) / 1e6)} MB`,
+      );
     }
     const used = process.cpuUsage(cpu);
     const serverEnd = serverCpu();
