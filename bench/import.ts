@@ -274,7 +274,13 @@ async function main(): Promise<void> {
         return {
           env: { ILEAP_DATA_DIR: dataDir, ...company },
           open: async () =>
-            new SqliteStore({ file: join(dataDir, "ileap.sqlite"), readers: 0, cacheSizeKiB: 256 * 1024 }),
+            // Tuned like `ileap import`'s own store (page cache, WAL checkpoints every 64 MiB).
+            new SqliteStore({
+              file: join(dataDir, "ileap.sqlite"),
+              readers: 0,
+              cacheSizeKiB: 256 * 1024,
+              walAutocheckpointPages: 16 * 1024,
+            }),
         };
       }
       if (!serverUrl) {
