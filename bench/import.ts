@@ -13,7 +13,7 @@
  * machine, and the only figure that excludes the PostgreSQL server's own work).
  *
  *   npx tsx bench/import.ts                                   # both stores, 100,000 of each
- *   npx tsx bench/import.ts --store postgres --count 50000 --before /tmp/ileap-base
+ *   npx tsx bench/import.ts --store postgres --count 50000 --before ../ileap-before
  *
  * Options: `--store sqlite|postgres|both` (default both); `--count N` footprints and TAD records
  * each (default 100,000), or `--footprints N` / `--tad N`; `--batch-size N` (default 1000, as
