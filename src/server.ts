@@ -103,7 +103,7 @@ async function demoClientConfigs(): Promise<ClientConfig[]> {
 export async function openStore(
   config: IleapConfig,
   dataDir: string,
-  tuning: { readonly sqliteCacheSizeKiB?: number } = {},
+  tuning: { readonly sqliteCacheSizeKiB?: number; readonly sqliteWalAutocheckpointPages?: number } = {},
 ): Promise<Store> {
   const db = config.database;
   if (!db.url) {
@@ -112,6 +112,9 @@ export async function openStore(
       readers: db.sqliteReaders,
       readTimeoutMs: config.limits.queryTimeoutMs,
       ...(tuning.sqliteCacheSizeKiB ? { cacheSizeKiB: tuning.sqliteCacheSizeKiB } : {}),
+      ...(tuning.sqliteWalAutocheckpointPages
+        ? { walAutocheckpointPages: tuning.sqliteWalAutocheckpointPages }
+        : {}),
     });
   }
   return PostgresStore.connect({

@@ -16,6 +16,7 @@ import { ileapProductId } from "../model/constants.ts";
 import { type CompanyInfo, footprintKind, ileapExtension } from "../model/ileap-mapping.ts";
 import { footprintSetRules, RULE, type RuleOptions } from "../model/ileap-rules.ts";
 import type { ProductFootprint, ValidationIssue } from "../model/types.ts";
+import { type FootprintRenderings, renderFootprint } from "../model/v3/render.ts";
 import { isV3Document, validateV3Footprint } from "../model/v3/validate.ts";
 import { canonicalJson } from "../store/canonical-json.ts";
 import { deprecatedDocument } from "../store/sql/queries.ts";
@@ -217,6 +218,8 @@ interface Item {
   replaces: boolean;
   /** An iLEAP-native record without `version` that a later record of the batch (same id) follows. */
   superseded?: boolean;
+  /** Both PACT renderings of the document (accepted and unchanged records), made once for the report and the store. */
+  renderings?: FootprintRenderings;
 }
 
 interface Head {
@@ -224,6 +227,22 @@ interface Head {
   readonly status: string;
   /** Canonical JSON of the version, when known (stored versions). */
   readonly document?: string;
+}
+
+/**
+ * The head an accepted record becomes: its canonical JSON is made only when a later record of the
+ * same id in the batch needs it (rare), not for every record.
+ */
+function acceptedHead(doc: ProductFootprint): Head {
+  let text: string | undefined;
+  return {
+    version: doc.version,
+    status: doc.status,
+    get document() {
+      text ??= canonicalJson(doc);
+      return text;
+    },
+  };
 }
 
 const MAX_VALUE_CHARS = 300;
@@ -427,7 +446,7 @@ async function prepareFootprints(
     }
     item.outcome = "accepted";
     // With its document: a later record of the same id in this batch builds on its created/updated.
-    heads.set(doc.id, { version, status: doc.status, document: canonicalJson(doc) });
+    heads.set(doc.id, acceptedHead(doc));
   }
 
   // 4. precedingPfIds: stored, earlier accepted, or accepted in this batch (until nothing changes).
@@ -474,7 +493,10 @@ async function prepareFootprints(
     deprecated: [...deprecations.before, ...deprecations.after].map((r) => String(r.document.id)),
     singleVersion: items.flatMap((i) => {
       if ((i.outcome !== "accepted" && i.outcome !== "unchanged") || !i.document) return [];
-      const note = singleVersionOf(i.index, i.document as unknown as Record<string, unknown>);
+      const doc = i.document as unknown as Record<string, unknown>;
+      // The version the store renders with (a document without one is stored as version 1).
+      i.renderings = renderFootprint(doc, typeof doc.version === "number" ? doc.version : 1);
+      const note = singleVersionOf(i.index, doc, i.renderings);
       return note ? [note] : [];
     }),
   };
@@ -743,6 +765,7 @@ function toRecord(item: Item, visibility: Visibility | undefined): FootprintReco
     document: item.document as unknown as Record<string, unknown>,
     kind: item.kind as FootprintKind,
     ...(visibility ? { visibility } : {}),
+    ...(item.renderings ? { renderings: item.renderings } : {}),
   };
 }
 

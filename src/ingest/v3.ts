@@ -4,7 +4,7 @@
  * named in `precedingPfIds` and becomes `Deprecated`), and the report says which records are
  * served in one version only and why.
  */
-import { renderFootprint } from "../model/v3/render.ts";
+import { type FootprintRenderings, renderFootprint } from "../model/v3/render.ts";
 import { isV3Document } from "../model/v3/validate.ts";
 import { canonicalJson } from "../store/canonical-json.ts";
 import { deprecatedDocument } from "../store/sql/queries.ts";
@@ -17,9 +17,15 @@ type Doc = Record<string, unknown>;
 /** Rule id: a stored v3 footprint cannot change (PACT 3.0 lifecycle). */
 export const V3_IMMUTABLE_RULE = "pact.lifecycle.v3-immutable";
 
-/** The report entry of a stored record that one PACT version cannot represent, if so. */
-export function singleVersionOf(index: number, doc: Doc): SingleVersionRecord | undefined {
-  const r = renderFootprint(doc);
+/**
+ * The report entry of a stored record that one PACT version cannot represent, if so.
+ * @param r the record's renderings (default: rendered here).
+ */
+export function singleVersionOf(
+  index: number,
+  doc: Doc,
+  r: FootprintRenderings = renderFootprint(doc),
+): SingleVersionRecord | undefined {
   const id = String(doc.id);
   if (r.v2 && !r.v3) return { index, id, servedIn: "2", reason: r.v3Absent ?? "not representable in v3" };
   if (r.v3 && !r.v2) return { index, id, servedIn: "3", reason: r.v2Absent ?? "not representable in v2" };

@@ -162,6 +162,32 @@ export function equalWithinTolerance(a: string, b: string, tolerance = "0"): boo
   return compareDecimal(absDecimal(subtractDecimal(a, b)), tolerance) <= 0;
 }
 
+/**
+ * True when `|reported - expected|` is at most the larger of half a unit in the last fractional
+ * digit `reported` is written with (`"12.3"` → 0.05) and `|expected| × relativeTolerance`: the
+ * match of a reported figure against the one recomputed from its inputs. Same result as composing
+ * {@link scaleByPowerOfTen}, {@link multiplyDecimal} and {@link equalWithinTolerance}, with each
+ * string parsed once (the rules run it for every TCE of every imported footprint).
+ * @throws DecimalError on invalid input.
+ */
+export function withinRoundingOrRelative(
+  reported: string,
+  expected: string,
+  relativeTolerance: string,
+): boolean {
+  const digits = fractionDigits(reported);
+  const r = parseDecimal(reported);
+  const e = parseDecimal(expected);
+  const t = parseDecimal(relativeTolerance);
+  const scale = Math.max(r.scale, e.scale, digits + 1, e.scale + t.scale);
+  const at = (units: bigint, s: number): bigint => units * 10n ** BigInt(scale - s);
+  let difference = at(r.units, r.scale) - at(e.units, e.scale);
+  if (difference < 0n) difference = -difference;
+  const rounding = at(5n, digits + 1);
+  const relative = at((e.units < 0n ? -e.units : e.units) * t.units, e.scale + t.scale);
+  return difference <= rounding || difference <= relative;
+}
+
 /** Number of fractional digits as written (`"1.50"` → 2). @throws DecimalError. */
 export function fractionDigits(value: string): number {
   if (!isDecimalString(value)) throw new DecimalError(`not a decimal string: ${JSON.stringify(value)}`);

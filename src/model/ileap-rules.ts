@@ -15,15 +15,13 @@ import {
   LOGISTICS_CPC,
 } from "./constants.ts";
 import {
-  absDecimal,
   compareDecimal,
   decimalEquals,
-  equalWithinTolerance,
-  fractionDigits,
   isDecimalString,
   multiplyDecimal,
   scaleByPowerOfTen,
   sumDecimal,
+  withinRoundingOrRelative,
 } from "./decimal.ts";
 import { footprintKind, ileapExtension, kindOfDataSchema } from "./ileap-mapping.ts";
 import type {
@@ -942,13 +940,11 @@ function sumOf(values: readonly unknown[]): string | undefined {
  */
 function matches(reported: string, expected: string, options: RuleOptions, exact = false): boolean {
   if (exact) return decimalEquals(reported, expected);
-  const rounding = scaleByPowerOfTen("5", -(fractionDigits(reported) + 1));
-  const relative = multiplyDecimal(
-    absDecimal(expected),
+  return withinRoundingOrRelative(
+    reported,
+    expected,
     options.relativeTolerance ?? DEFAULT_RELATIVE_TOLERANCE,
   );
-  const tolerance = compareDecimal(rounding, relative) >= 0 ? rounding : relative;
-  return equalWithinTolerance(reported, expected, tolerance);
 }
 
 function distances(distance: GlecDistance | undefined): { name: string; km: string }[] {

@@ -51,6 +51,9 @@ function decodeKey(raw: string): string {
  * limit was first exceeded, or undefined when the text stays within it.
  */
 export function findDepthExceeded(text: string, maxDepth = MAX_JSON_DEPTH): DepthExceeded | undefined {
+  // Nearly every text stays within the limit: find that out first without tracking keys and
+  // indexes (imports scan every record), and build the pointer only when it is exceeded.
+  if (!exceedsDepth(text, maxDepth)) return undefined;
   const stack: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
@@ -85,6 +88,30 @@ export function findDepthExceeded(text: string, maxDepth = MAX_JSON_DEPTH): Dept
     }
   }
   return undefined;
+}
+
+/** Whether {@link findDepthExceeded} finds something: the same scan, counting depth only. */
+function exceedsDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      let j = i + 1;
+      while (j < text.length) {
+        const c = text.charCodeAt(j);
+        if (c === 0x5c) j += 2;
+        else if (c === 0x22) break;
+        else j += 1;
+      }
+      i = j;
+    } else if (ch === 0x7b || ch === 0x5b) {
+      if (depth >= maxDepth) return true;
+      depth += 1;
+    } else if ((ch === 0x7d || ch === 0x5d) && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return false;
 }
 
 /** The message for a {@link DepthExceeded}: names the limit and the pointer (prefixed with `where`). */

@@ -1,4 +1,5 @@
 import type { FootprintKind, Principal } from "../auth/principal.ts";
+import type { FootprintRenderings } from "../model/v3/render.ts";
 import type { FootprintFilter, TadFilterClause } from "../protocol/filter-ast.ts";
 import type { V3Criteria } from "../protocol/v3-filter.ts";
 
@@ -57,6 +58,11 @@ export interface FootprintRecord {
    * `version`): default 1. Ignored for documents with a `version`.
    */
   readonly version?: number;
+  /**
+   * Both PACT renderings of `document` (`renderFootprint(document, version)`), when the caller
+   * made them already (ingestion does, for its report): the store then does not render again.
+   */
+  readonly renderings?: FootprintRenderings;
 }
 
 /** A TAD record to store (created, or replaced by `activityId`). */

@@ -19,6 +19,7 @@ import {
   scaleByPowerOfTen,
   subtractDecimal,
   sumDecimal,
+  withinRoundingOrRelative,
 } from "../../src/model/decimal.ts";
 
 describe("decimal: parse and normalise", () => {
@@ -160,6 +161,51 @@ describe("decimal: properties", () => {
         }
       }),
     );
+  });
+
+  it("matches a reported figure as the composed tolerance check does", () => {
+    // The definition withinRoundingOrRelative computes in one pass (see its doc comment).
+    const composed = (reported: string, expected: string, relative: string): boolean => {
+      const rounding = scaleByPowerOfTen("5", -(fractionDigits(reported) + 1));
+      const rel = multiplyDecimal(absDecimal(expected), relative);
+      return equalWithinTolerance(reported, expected, compareDecimal(rounding, rel) >= 0 ? rounding : rel);
+    };
+    // Reported figures as written (trailing zeros count), expected ones near them.
+    const written = fc
+      .tuple(decimal, fc.integer({ min: 0, max: 3 }))
+      .map(([d, zeros]) => (zeros === 0 ? d : `${d}${d.includes(".") ? "" : "."}${"0".repeat(zeros)}`));
+    const near = fc
+      .tuple(written, fc.bigInt({ min: -2000n, max: 2000n }), fc.integer({ min: 0, max: 8 }))
+      .map(([r, delta, scale]) => [r, addDecimal(r, formatDecimal({ units: delta, scale }))] as const);
+    const tolerance = fc.constantFrom("0.001", "0", "0.05", "0.0000001", "1");
+    fc.assert(
+      fc.property(near, tolerance, ([reported, expected], relative) => {
+        assert.equal(
+          withinRoundingOrRelative(reported, expected, relative),
+          composed(reported, expected, relative),
+          `${reported} vs ${expected} within ${relative}`,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(written, decimal, tolerance, (reported, expected, relative) => {
+        assert.equal(
+          withinRoundingOrRelative(reported, expected, relative),
+          composed(reported, expected, relative),
+        );
+      }),
+    );
+    // Both bounds are inclusive.
+    assert.equal(withinRoundingOrRelative("12.3", "12.35", "0"), true);
+    assert.equal(withinRoundingOrRelative("12.30", "12.305", "0"), true);
+    assert.equal(withinRoundingOrRelative("1001", "1000", "0.001"), true);
+    assert.equal(withinRoundingOrRelative("-1001", "-1000", "0.001"), true);
+    assert.equal(withinRoundingOrRelative("12.3", "12.34", "0"), true);
+    assert.equal(withinRoundingOrRelative("12.3", "12.36", "0"), false);
+    assert.equal(withinRoundingOrRelative("1000", "1000.9", "0.001"), true);
+    assert.equal(withinRoundingOrRelative("1000", "1001.1", "0.001"), false);
+    assert.throws(() => withinRoundingOrRelative("1e3", "1", "0"), DecimalError);
   });
 
   it("ordering agrees with subtraction", () => {

@@ -177,6 +177,71 @@ if (skip) {
       }
     });
 
+    it("round-trips texts holding U+0001 and empty texts through the batched writes", async () => {
+      // Documents and TAD index values travel as U+0001-joined parameters where that round-trips.
+      const url = await freshDatabase();
+      const store = await PostgresStore.connect({ connectionString: url });
+      try {
+        const odd = "a\u0001b";
+        await store.putFootprints([footprint("c1", { comment: odd, productIds: ["urn:p:\u0001"] })]);
+        assert.equal(
+          await store.getFootprint("c1", principal()),
+          JSON.stringify(footprint("c1", { comment: odd, productIds: ["urn:p:\u0001"] }).document).replace(
+            "\u0001",
+            "\\u0001",
+          ),
+        );
+        const byProduct = await store.listFootprints({
+          principal: principal(),
+          filter: { kind: "any", property: "productIds", value: "urn:p:\u0001" },
+          limit: 10,
+        });
+        assert.deepEqual(ids(byProduct.items), ["c1"]);
+        await store.putTad([{ document: { activityId: "e", mode: "" } }]);
+        await store.putTad([
+          { document: { activityId: "s1", mode: odd } },
+          { document: { activityId: "s2", mode: "", origin: { city: "" } } },
+        ]);
+        await store.putTad([
+          { document: { activityId: "s3", mode: "Road" } },
+          { document: { activityId: "s4", mode: "" } },
+        ]);
+        const list = async (pairs: [string, string][]) => {
+          const parsed = parseTadFilter(pairs, new Set());
+          assert.ok(parsed.ok);
+          const page = await store.listTad({ principal: principal(), filter: parsed.value, limit: 10 });
+          return page.items.map((t) => (JSON.parse(t) as { activityId: string }).activityId);
+        };
+        assert.deepEqual(await list([["mode", odd]]), ["s1"]);
+        assert.deepEqual(await list([["mode", "Road"]]), ["s3"]);
+        assert.deepEqual(await list([]), ["e", "s1", "s2", "s3", "s4"]);
+        // Empty values (no filter can ask for them) are indexed as empty texts, not lost or NULL.
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const rows = await client.query<{ activity_id: string; path: string; value: string }>(
+            `SELECT t.activity_id, v.path, v.value FROM tad_values v JOIN tad t ON t.seq = v.seq
+              WHERE v.path IN ('mode', 'origin.city') ORDER BY 1, 2`,
+          );
+          assert.deepEqual(
+            rows.rows.map((r) => [r.activity_id, r.path, r.value]),
+            [
+              ["e", "mode", ""],
+              ["s1", "mode", odd],
+              ["s2", "mode", ""],
+              ["s2", "origin.city", ""],
+              ["s3", "mode", "road"],
+              ["s4", "mode", ""],
+            ],
+          );
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
     it("stores several versions of one id within a batch and lists only the last", async () => {
       const store = await PostgresStore.connect({ connectionString: await freshDatabase() });
       try {

@@ -482,12 +482,13 @@ export class PostgresStore implements Store {
     if (demote.length > 0) {
       await q("UPDATE footprints SET is_latest = 0 WHERE id = ANY($1::text[]) AND is_latest = 1", [demote]);
     }
+    const columnValues = prepared.map((p) => v3ColumnValues(p.w));
     const inserted = await q(
       `INSERT INTO footprints (id, version, is_latest, kind, status, created_ms, updated_ms, product_category_cpc,
          geography_country, ref_period_start_ms, ref_period_end_ms, restricted, document, ${V3_COLUMNS.join(", ")})
        SELECT * FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[],
-         $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], $13::text[],
-         ${V3_COLUMN_TYPES.map((t, i) => `$${14 + i}::${t}[]`).join(", ")})
+         $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::integer[], ${JOINED_TEXTS("$13")},
+         ${V3_COLUMNS.map((c, i) => (V3_DOCUMENT_COLUMNS.has(c) ? JOINED_TEXTS(`$${14 + i}`) : `$${14 + i}::${V3_COLUMN_TYPES[i]}[]`)).join(", ")})
        RETURNING seq, id, version`,
       [
         prepared.map((p) => p.c.id),
@@ -502,8 +503,11 @@ export class PostgresStore implements Store {
         prepared.map((p) => p.c.refPeriodStartMs),
         prepared.map((p) => p.c.refPeriodEndMs),
         effective.map((g) => (g.length > 0 ? 1 : 0)),
-        prepared.map((p) => p.text),
-        ...V3_COLUMNS.map((_, k) => prepared.map((p) => v3ColumnValues(p.w)[k] ?? null)),
+        joinTexts(prepared.map((p) => p.text)),
+        ...V3_COLUMNS.map((c, k) => {
+          const values = columnValues.map((v) => v[k] ?? null);
+          return V3_DOCUMENT_COLUMNS.has(c) ? joinTexts(values as (string | null)[]) : values;
+        }),
       ],
     );
     const seqOf = new Map(inserted.map((r) => [`${r.version as number}:${r.id as string}`, r.seq as string]));
@@ -578,7 +582,7 @@ export class PostgresStore implements Store {
       );
       const upserted = await q(
         `INSERT INTO tad (activity_id, restricted, document)
-         SELECT * FROM unnest($1::text[], $2::integer[], $3::text[])
+         SELECT * FROM unnest($1::text[], $2::integer[], ${JOINED_TEXTS("$3")})
          ON CONFLICT (activity_id) DO UPDATE SET restricted = EXCLUDED.restricted, document = EXCLUDED.document
          RETURNING seq, activity_id`,
         [
@@ -587,7 +591,7 @@ export class PostgresStore implements Store {
             const grantees = rows[i]?.grantees;
             return grantees === undefined ? (storedRestricted.get(a) ?? 0) : grantees.length > 0 ? 1 : 0;
           }),
-          rows.map((r) => r.text),
+          joinTexts(rows.map((r) => r.text)),
         ],
       );
       const seqOf = new Map(upserted.map((r) => [r.activity_id as string, r.seq as string]));
@@ -625,9 +629,13 @@ export class PostgresStore implements Store {
         for (const g of row.grantees ?? []) grants.add(seq, g);
       }
       if (values.seq.length > 0) {
+        // About 30 entries per record: joined texts where they round-trip (see textColumn).
+        const [path, pathParam] = textColumn("$2", values.path);
+        const [value, valueParam] = textColumn("$3", values.value);
         await q(
-          "INSERT INTO tad_values (seq, path, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
-          [values.seq, values.path, values.value],
+          `INSERT INTO tad_values (seq, path, value)
+             SELECT * FROM unnest(string_to_array($1::text, ',')::bigint[], ${path}, ${value})`,
+          [values.seq.join(","), pathParam, valueParam],
         );
       }
       await insertPairs(q, "tad_visibility", "grantee", grants);
@@ -831,6 +839,44 @@ interface Pairs {
   readonly id: string[];
   add(seq: string, value: string, id?: string): void;
 }
+
+/** The columns of {@link V3_COLUMNS} holding canonical JSON texts (sent with {@link joinTexts}). */
+const V3_DOCUMENT_COLUMNS: ReadonlySet<string> = new Set(["doc_v2", "doc_v3"]);
+
+/** Separator of {@link joinTexts}: a control character, which canonical JSON never holds raw. */
+const TEXT_SEPARATOR = "\u0001";
+
+/**
+ * Canonical JSON texts (or NULLs) as one text parameter, split again in SQL by
+ * {@link JOINED_TEXTS}. As a `text[]` parameter the driver would write an array literal, escaping
+ * every quote and backslash of every document and concatenating the results: at 1,000 documents
+ * per batch that was the largest single CPU cost of an import. `JSON.stringify` writes every
+ * control character inside a string as an escape and none outside one, so U+0001 never occurs in
+ * canonical JSON and can separate the texts; a NULL is an empty field (canonical JSON is never
+ * empty). A lone NULL joins to `''`, which splits into no element: `unnest` pads it back to NULL.
+ */
+function joinTexts(texts: readonly (string | null)[]): string {
+  for (const t of texts) {
+    if (t !== null && (t === "" || t.includes(TEXT_SEPARATOR)))
+      throw new TypeError("a stored document must be canonical JSON text");
+  }
+  return texts.map((t) => t ?? "").join(TEXT_SEPARATOR);
+}
+
+/**
+ * A `text[]` column of arbitrary texts for `unnest`: `[sql, parameter]`, the texts joined as in
+ * {@link joinTexts} when that round-trips (no text holds U+0001; not one lone empty text, which
+ * would split into no element), else the plain `text[]` parameter.
+ */
+function textColumn(param: string, texts: readonly string[]): [string, string | readonly string[]] {
+  const joinable = !(texts.length === 1 && texts[0] === "") && !texts.some((t) => t.includes(TEXT_SEPARATOR));
+  return joinable
+    ? [`string_to_array(${param}::text, chr(1))`, texts.join(TEXT_SEPARATOR)]
+    : [`${param}::text[]`, texts];
+}
+
+/** SQL splitting a {@link joinTexts} parameter back into a `text[]` (empty fields NULL). */
+const JOINED_TEXTS = (param: string): string => `string_to_array(${param}::text, chr(1), '')`;
 
 /** PostgreSQL array types of {@link V3_COLUMNS}, in order. */
 const V3_COLUMN_TYPES = [

@@ -45,7 +45,7 @@ type Doc = Record<string, unknown>;
 export function footprintWrite(record: FootprintRecord): FootprintWrite {
   const doc = record.document;
   const version = typeof doc.version === "number" ? doc.version : (record.version ?? 1);
-  const r = renderFootprint(doc, version);
+  const r = record.renderings ?? renderFootprint(doc, version);
   const columns = { ...footprintColumns(r.v2 ?? doc), version };
   const window = r.v3 ? effectiveWindow(r.v3) : { from: null, to: null };
   const text = canonicalJson(doc);
