@@ -11,7 +11,13 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { FairQueue, QueueFullError } from "../../src/auth/fair-queue.ts";
-import { hashSecret, isMintedSecret, mintSecret, verifySecret } from "../../src/auth/secret-hash.ts";
+import {
+  hashSecret,
+  isMintedSecret,
+  mintSecret,
+  scryptDerivations,
+  verifySecret,
+} from "../../src/auth/secret-hash.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -118,6 +124,24 @@ describe("secret hashes", () => {
     assert.equal(await verifySecret("wrong horse", slow), false);
     assert.equal(await verifySecret("correct horse", fast), false, "a person's secret vs an hmac hash");
     assert.equal(await verifySecret(`${minted.slice(0, -1)}A`, fast), minted.endsWith("A"));
+  });
+
+  it("a person's secret for an unknown client runs no scrypt: it holds a queue slot as long as a real check", async () => {
+    const real = await hashSecret("correct horse"); // default cost
+    assert.equal(await verifySecret("wrong horse", real), false, "measured: the dummy's model");
+    const queue = new FairQueue({ concurrency: 1 });
+    const before = scryptDerivations();
+    const unknown = verifySecret("correct horse", undefined, { queue, source: "a" });
+    const hmacHash = await hashSecret(mintSecret());
+    const notScrypt = verifySecret("correct horse", hmacHash, { queue, source: "b" });
+    await Promise.resolve();
+    assert.equal(queue.running, 1, "the dummy check holds the slot (same queueing as a real check)");
+    assert.equal(queue.queued, 1, "the second one waits behind it");
+    assert.equal(await unknown, false);
+    assert.equal(await notScrypt, false, "a person's secret against an hmac hash never matches");
+    assert.equal(scryptDerivations(), before, "no scrypt derivation ran for either");
+    assert.equal(await verifySecret("correct horse", real, { queue }), true);
+    assert.equal(scryptDerivations(), before + 1, "a known client's check still derives");
   });
 
   it("`ileap secret new` mints a secret and hash that the host accepts", async () => {

@@ -125,8 +125,9 @@ export class LocalIssuer implements AuthProvider {
     const source = context.sourceAddress ?? context.remoteAddress ?? "local";
     let matches: boolean;
     try {
-      // An unknown client id pays the same check as a wrong secret (verifySecret's cost depends on
-      // the presented secret only), so timing does not reveal which ids exist.
+      // An unknown client id takes as long as a wrong secret (verifySecret's time depends on the
+      // presented secret only; it waits instead of running scrypt), so timing does not reveal
+      // which ids exist.
       matches = client
         ? await this.#secretMatches(client, credentials.clientSecret, source)
         : await verifySecret(credentials.clientSecret, undefined, { source });
