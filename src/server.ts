@@ -8,7 +8,7 @@ import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
 import type { AuthProvider } from "./auth/provider.ts";
-import { configureScryptQueue, hashSecret } from "./auth/secret-hash.ts";
+import { configureScryptQueue } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
 import { ConfigError, checkHostTrust } from "./config/load.ts";
 import type { ClientConfig, IleapConfig } from "./config/types.ts";
@@ -80,15 +80,13 @@ function principalOfClient(clients: readonly ClientConfig[], clientId: string): 
   };
 }
 
-async function demoClientConfigs(): Promise<ClientConfig[]> {
-  return Promise.all(
-    DEMO_CLIENTS.map(async (c) => ({
-      id: c.id,
-      secretHash: await hashSecret(c.secret),
-      grants: c.grants,
-      roles: c.roles ?? [],
-    })),
-  );
+function demoClientConfigs(): ClientConfig[] {
+  return DEMO_CLIENTS.map((c) => ({
+    id: c.id,
+    secretHash: c.secretHash,
+    grants: c.grants,
+    roles: c.roles ?? [],
+  }));
 }
 
 /**
@@ -201,7 +199,7 @@ export async function seedDemoData(store: Store): Promise<boolean> {
 
 /** The clients of the built-in issuer: configured ones, plus the demo clients in demo mode. */
 export async function clientsOf(config: IleapConfig): Promise<ClientConfig[]> {
-  return [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+  return [...config.auth.clients, ...(config.demo ? demoClientConfigs() : [])];
 }
 
 /** Opens the events outbox of the configured database (PostgreSQL, else the SQLite file in `dataDir`). */

@@ -18,6 +18,7 @@ import {
   scryptDerivations,
   verifySecret,
 } from "../../src/auth/secret-hash.ts";
+import { DEMO_CLIENTS } from "../../src/config/demo-clients.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -142,6 +143,13 @@ describe("secret hashes", () => {
     assert.equal(scryptDerivations(), before, "no scrypt derivation ran for either");
     assert.equal(await verifySecret("correct horse", real, { queue }), true);
     assert.equal(scryptDerivations(), before + 1, "a known client's check still derives");
+  });
+
+  it("the demo clients' precomputed hashes match their published secrets (default cost)", async () => {
+    for (const c of DEMO_CLIENTS) {
+      assert.match(c.secretHash, /^scrypt\$16384\$8\$1\$/, c.id);
+      assert.equal(await verifySecret(c.secret, c.secretHash), true, c.id);
+    }
   });
 
   it("`ileap secret new` mints a secret and hash that the host accepts", async () => {
