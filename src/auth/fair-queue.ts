@@ -67,6 +67,11 @@ export class FairQueue {
     this.#now = options.now ?? (() => performance.now());
   }
 
+  /** Jobs allowed to run at once (0: unbounded). */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
   /** Jobs running now. */
   get running(): number {
     return this.#running;

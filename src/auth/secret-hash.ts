@@ -15,9 +15,10 @@
  * scrypt checks run through a process-wide {@link FairQueue} (bounded concurrency, fair per
  * source address) so that a flood of wrong secrets cannot starve other clients.
  */
-import { createHmac, randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { FairQueue } from "./fair-queue.ts";
+import { ScryptThreads } from "./scrypt-thread.ts";
 
 /** scrypt cost parameters. Defaults: N=16384, r=8, p=1 (about 50 ms per check). */
 export interface ScryptParams {
@@ -40,6 +41,8 @@ export function defaultScryptConcurrency(): number {
 }
 
 let sharedQueue: FairQueue | undefined;
+/** Where derivations run (started on first use): as many threads as checks run at once. */
+let threads: ScryptThreads | undefined;
 
 /** The process-wide scrypt queue (created on first use with {@link defaultScryptConcurrency}). */
 export function scryptQueue(): FairQueue {
@@ -84,13 +87,13 @@ function derive(secret: string, salt: Buffer, params: ScryptParams, measure = fa
     params.N === DEFAULT_PARAMS.N &&
     params.r === DEFAULT_PARAMS.r &&
     params.p === DEFAULT_PARAMS.p;
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r }, (err, key) => {
-      if (err) return reject(err);
+  threads ??= new ScryptThreads(sharedQueue?.concurrency || defaultScryptConcurrency());
+  return threads
+    .derive(secret, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r })
+    .then((key) => {
       if (timed) recordDuration(performance.now() - started);
-      resolve(key);
+      return key;
     });
-  });
 }
 
 /**
