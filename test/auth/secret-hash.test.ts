@@ -5,12 +5,14 @@
  * `bench/scrypt-flood.ts`; these tests check the mechanics deterministically.
  */
 import assert from "node:assert/strict";
+import { scryptSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { FairQueue, QueueFullError } from "../../src/auth/fair-queue.ts";
+import { ScryptThreads } from "../../src/auth/scrypt-thread.ts";
 import {
   hashSecret,
   isMintedSecret,
@@ -143,6 +145,23 @@ describe("secret hashes", () => {
     assert.equal(scryptDerivations(), before, "no scrypt derivation ran for either");
     assert.equal(await verifySecret("correct horse", real, { queue }), true);
     assert.equal(scryptDerivations(), before + 1, "a known client's check still derives");
+  });
+
+  it("scrypt threads: at most `size` run, results equal crypto.scrypt's, idle threads stop", async () => {
+    const pool = new ScryptThreads(2, 200);
+    const salt = Buffer.from("0123456789abcdef");
+    const options = { N: 1024, r: 8, p: 1, maxmem: 256 * 1024 * 8 };
+    const keys = await Promise.all(
+      ["a", "b", "c", "d"].map((secret) => pool.derive(secret, salt, 32, options)),
+    );
+    assert.equal(pool.threads, 2, "four derivations, two threads");
+    keys.forEach((key, i) => {
+      assert.deepEqual(key, scryptSync(["a", "b", "c", "d"][i] as string, salt, 32, options));
+    });
+    await assert.rejects(pool.derive("x", salt, 32, { ...options, N: 1000 }), /N|invalid|parameter/i);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(pool.threads, 0, "idle threads stopped");
+    assert.deepEqual(await pool.derive("a", salt, 32, options), keys[0], "a new thread starts on demand");
   });
 
   it("the demo clients' precomputed hashes match their published secrets (default cost)", async () => {
