@@ -31,7 +31,11 @@ ENV NODE_ENV=production \
     PORT=8080 \
     ILEAP_HOST=0.0.0.0 \
     ILEAP_DATA_DIR=/var/lib/ileap \
-    ILEAP_LOG_FORMAT=json
+    ILEAP_LOG_FORMAT=json \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=1048576
+# glibc malloc: large blocks (scrypt's 16 MiB work buffers) go back to the system when freed, and
+# at most 2 arenas (README, "Deployment": memory).
 WORKDIR /app
 COPY --from=install /app/ /app/
 RUN mkdir -p /var/lib/ileap && chown node:node /var/lib/ileap

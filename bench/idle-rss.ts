@@ -4,7 +4,10 @@
  * the same server run from the TypeScript sources through tsx. Each is started on a free loopback
  * port, answers a few requests (health, token, one listing), then idles; RSS is read after a pause.
  *
- *   npm run build && npx tsx bench/idle-rss.ts [--settle-ms 3000]
+ *   npm run build && npx tsx bench/idle-rss.ts [--settle-ms 3000] [--long-settle-ms 0]
+ *
+ * `--long-settle-ms N` (e.g. 45000) reads RSS a second time after N ms of idling: V8 keeps a young
+ * generation grown during start-up (up to 32 MiB) until its memory reducer runs, about 30 s later.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +19,8 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const settleArg = process.argv.indexOf("--settle-ms");
 const SETTLE_MS = settleArg > 0 ? Number(process.argv[settleArg + 1]) : 3000;
+const longArg = process.argv.indexOf("--long-settle-ms");
+const LONG_SETTLE_MS = longArg > 0 ? Number(process.argv[longArg + 1]) : 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -80,7 +85,12 @@ async function measure(name: string, args: string[], demo: boolean): Promise<num
     }
     await sleep(SETTLE_MS);
     const rss = rssMiB(child.pid!);
-    console.log(`${name.padEnd(44)} ${rss.toFixed(1).padStart(7)} MiB`);
+    let line = `${name.padEnd(44)} ${rss.toFixed(1).padStart(7)} MiB`;
+    if (LONG_SETTLE_MS > SETTLE_MS) {
+      await sleep(LONG_SETTLE_MS - SETTLE_MS);
+      line += `, after ${LONG_SETTLE_MS / 1000} s idle ${rssMiB(child.pid!).toFixed(1).padStart(6)} MiB`;
+    }
+    console.log(line);
     return rss;
   } finally {
     child.kill("SIGTERM");

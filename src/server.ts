@@ -3,18 +3,16 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
-import { createClerkAuthProvider } from "./auth/clerk/clerk-provider.ts";
-import { SqlClerkState } from "./auth/clerk/sql-state.ts";
+import type { SqlClerkState } from "./auth/clerk/sql-state.ts";
 import { LocalIssuer } from "./auth/local/issuer.ts";
 import { loadKeyRing } from "./auth/local/keyring.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "./auth/principal.ts";
 import type { AuthProvider } from "./auth/provider.ts";
-import { configureScryptQueue, hashSecret } from "./auth/secret-hash.ts";
+import { configureScryptQueue } from "./auth/secret-hash.ts";
 import { DEMO_CLIENTS } from "./config/demo-clients.ts";
 import { ConfigError, checkHostTrust } from "./config/load.ts";
 import type { ClientConfig, IleapConfig } from "./config/types.ts";
 import type { Outbox } from "./events/outbox.ts";
-import { PostgresOutbox } from "./events/postgres-outbox.ts";
 import { EventsService } from "./events/service.ts";
 import { SqliteOutbox } from "./events/sqlite-outbox.ts";
 import { createApp } from "./http/app.ts";
@@ -24,7 +22,6 @@ import { ResponseCache } from "./http/response-cache.ts";
 import { type RunningHttpServer, startHttpServer } from "./http/server.ts";
 import { createLogger } from "./logging.ts";
 import type { CompanyInfo } from "./model/ileap-mapping.ts";
-import { PostgresStore } from "./store/postgres/postgres-store.ts";
 import { withQueryBudget } from "./store/query-budget.ts";
 import { SqliteStore } from "./store/sqlite/sqlite-store.ts";
 import type { Store } from "./store/store.ts";
@@ -83,15 +80,13 @@ function principalOfClient(clients: readonly ClientConfig[], clientId: string): 
   };
 }
 
-async function demoClientConfigs(): Promise<ClientConfig[]> {
-  return Promise.all(
-    DEMO_CLIENTS.map(async (c) => ({
-      id: c.id,
-      secretHash: await hashSecret(c.secret),
-      grants: c.grants,
-      roles: c.roles ?? [],
-    })),
-  );
+function demoClientConfigs(): ClientConfig[] {
+  return DEMO_CLIENTS.map((c) => ({
+    id: c.id,
+    secretHash: c.secretHash,
+    grants: c.grants,
+    roles: c.roles ?? [],
+  }));
 }
 
 /**
@@ -117,6 +112,8 @@ export async function openStore(
         : {}),
     });
   }
+  // Loaded only when used: the pg driver costs about 12 MB of resident memory (issue 14).
+  const { PostgresStore } = await import("./store/postgres/postgres-store.ts");
   return PostgresStore.connect({
     connectionString: db.url,
     poolMax: db.poolMax,
@@ -205,13 +202,13 @@ export async function seedDemoData(store: Store): Promise<boolean> {
 
 /** The clients of the built-in issuer: configured ones, plus the demo clients in demo mode. */
 export async function clientsOf(config: IleapConfig): Promise<ClientConfig[]> {
-  return [...config.auth.clients, ...(config.demo ? await demoClientConfigs() : [])];
+  return [...config.auth.clients, ...(config.demo ? demoClientConfigs() : [])];
 }
 
 /** Opens the events outbox of the configured database (PostgreSQL, else the SQLite file in `dataDir`). */
 export async function openOutbox(config: IleapConfig, dataDir: string): Promise<Outbox> {
   return config.database.url
-    ? PostgresOutbox.connect({
+    ? (await import("./events/postgres-outbox.ts")).PostgresOutbox.connect({
         connectionString: config.database.url,
         connectionTimeoutMs: config.database.connectionTimeoutMs,
       })
@@ -219,7 +216,9 @@ export async function openOutbox(config: IleapConfig, dataDir: string): Promise<
 }
 
 /** The Clerk adapter's shared state in the store's database (migration 5 creates its tables). */
-export function openClerkState(config: IleapConfig, dataDir: string): SqlClerkState {
+export async function openClerkState(config: IleapConfig, dataDir: string): Promise<SqlClerkState> {
+  // Loaded only with Clerk configured (it imports the pg driver).
+  const { SqlClerkState } = await import("./auth/clerk/sql-state.ts");
   return config.database.url
     ? new SqlClerkState({
         connectionString: config.database.url,
@@ -293,14 +292,14 @@ export async function createIleapServer(
     const auth: AuthProvider =
       overrides.auth ??
       (config.auth.clerk
-        ? createClerkAuthProvider(config.auth.clerk, {
+        ? (await import("./auth/clerk/clerk-provider.ts")).createClerkAuthProvider(config.auth.clerk, {
             keys,
             logger,
             tokenTtlSeconds: config.auth.tokenTtlSeconds,
             ...fixedClaims,
             // Lockouts, known users and the sign-in budget live in the store's database (shared by
             // replicas on PostgreSQL); with a user-supplied Store, in this process.
-            ...(overrides.store ? {} : { state: openClerkState(config, dataDir) }),
+            ...(overrides.store ? {} : { state: await openClerkState(config, dataDir) }),
           })
         : new LocalIssuer({ keys, clients, tokenTtlSeconds: config.auth.tokenTtlSeconds, ...fixedClaims }));
     if (config.demo && (await seedDemoData(store))) logger.info("demo data loaded into an empty store");

@@ -10,7 +10,8 @@
  * that {@link FairQueue.run} rejects at once with {@link QueueFullError} (the caller answers 503
  * with `Retry-After`). Usage is remembered per source in an `lru-cache` bounded by count.
  */
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { lruByCount } from "./lru.ts";
 
 /** Options of {@link FairQueue}. */
 export interface FairQueueOptions {
@@ -61,9 +62,14 @@ export class FairQueue {
     this.#concurrency = options.concurrency;
     this.#perSource = options.maxQueuedPerSource ?? 32;
     this.#maxQueued = options.maxQueued ?? 1024;
-    this.#usage = new LRUCache({ max: options.maxSources ?? 10_000 });
+    this.#usage = lruByCount(options.maxSources ?? 10_000);
     this.#halfLifeMs = options.halfLifeMs ?? 5000;
     this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Jobs allowed to run at once (0: unbounded). */
+  get concurrency(): number {
+    return this.#concurrency;
   }
 
   /** Jobs running now. */

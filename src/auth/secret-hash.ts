@@ -6,14 +6,19 @@
  *   by `ileap secret new` (`ilsk_` + 32 random bytes, base64url): 256 bits of entropy cannot be
  *   guessed, so a slow hash adds nothing, and the check costs microseconds instead of a slot in
  *   the scrypt queue.
- * The cost of {@link verifySecret} depends only on the *presented* secret's shape (minted or not),
+ * The time {@link verifySecret} takes depends only on the *presented* secret's shape (minted or not),
  * never on whether the client exists or which format its hash has, so timing reveals neither.
+ * A person's secret presented for an unknown client (or one whose hash is not scrypt) costs no
+ * scrypt at all: it holds a slot of the queue for as long as a real check takes, a duration drawn
+ * from the latest real checks with the default cost (README, "Security"). So a flood of ever new
+ * client ids costs neither CPU nor scrypt's 16 MiB work buffers (issue 14).
  * scrypt checks run through a process-wide {@link FairQueue} (bounded concurrency, fair per
  * source address) so that a flood of wrong secrets cannot starve other clients.
  */
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { FairQueue } from "./fair-queue.ts";
+import { ScryptThreads } from "./scrypt-thread.ts";
 
 /** scrypt cost parameters. Defaults: N=16384, r=8, p=1 (about 50 ms per check). */
 export interface ScryptParams {
@@ -36,6 +41,8 @@ export function defaultScryptConcurrency(): number {
 }
 
 let sharedQueue: FairQueue | undefined;
+/** Where derivations run (started on first use): as many threads as checks run at once. */
+let threads: ScryptThreads | undefined;
 
 /** The process-wide scrypt queue (created on first use with {@link defaultScryptConcurrency}). */
 export function scryptQueue(): FairQueue {
@@ -52,12 +59,56 @@ export function configureScryptQueue(options: ConstructorParameters<typeof FairQ
   return sharedQueue;
 }
 
-function derive(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+/** Durations (ms) of the latest checks with {@link DEFAULT_PARAMS}, the model of the dummy check. */
+const recentDurations: number[] = [];
+const RECENT_DURATIONS = 16;
+let nextDuration = 0;
+let derivations = 0;
+
+function recordDuration(ms: number): void {
+  if (recentDurations.length < RECENT_DURATIONS) recentDurations.push(ms);
+  else {
+    recentDurations[nextDuration] = ms;
+    nextDuration = (nextDuration + 1) % RECENT_DURATIONS;
+  }
+}
+
+/** scrypt derivations run by this process so far (for tests and benchmarks). */
+export function scryptDerivations(): number {
+  return derivations;
+}
+
+/** @param measure Record the duration (a check through the queue, not a hash being made). */
+function derive(secret: string, salt: Buffer, params: ScryptParams, measure = false): Promise<Buffer> {
+  derivations++;
+  const started = performance.now();
+  const timed =
+    measure &&
+    params.N === DEFAULT_PARAMS.N &&
+    params.r === DEFAULT_PARAMS.r &&
+    params.p === DEFAULT_PARAMS.p;
+  threads ??= new ScryptThreads(sharedQueue?.concurrency || defaultScryptConcurrency());
+  return threads
+    .derive(secret, salt, KEY_LENGTH, { ...params, maxmem: 256 * params.N * params.r })
+    .then((key) => {
+      if (timed) recordDuration(performance.now() - started);
+      return key;
+    });
+}
+
+/**
+ * What a check that cannot match costs: as long as one real check with the default cost, a
+ * duration drawn at random from the latest ones (measured under the same load), without running
+ * scrypt. Before any real check was measured, one dummy derivation runs and is measured.
+ */
+async function dummyCheck(secret: string): Promise<false> {
+  if (recentDurations.length === 0) {
+    await verifyScrypt(secret, DUMMY_SCRYPT);
+    return false;
+  }
+  const ms = recentDurations[randomInt(recentDurations.length)] as number;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return false;
 }
 
 /** True for a secret in the format `ileap secret new` mints (`ilsk_` + 43 base64url characters). */
@@ -111,7 +162,7 @@ async function verifyScrypt(secret: string, encoded: string): Promise<boolean> {
   const salt = Buffer.from(parts[4] as string, "base64url");
   const expected = Buffer.from(parts[5] as string, "base64url");
   if (expected.length !== KEY_LENGTH) return false;
-  const actual = await derive(secret, salt, { N, r, p });
+  const actual = await derive(secret, salt, { N, r, p }, true);
   return timingSafeEqual(actual, expected);
 }
 
@@ -125,9 +176,10 @@ export interface VerifyOptions {
 
 /**
  * Checks a secret against a {@link hashSecret} hash in constant time; `encoded` undefined (unknown
- * client) or malformed never matches but costs the same as a wrong secret of the presented shape.
+ * client) or malformed never matches but takes as long as a wrong secret of the presented shape.
  * A minted secret is only ever checked against an `hmac-sha256$` hash (microseconds); any other
- * secret only against a `scrypt$` hash (through the fair queue).
+ * secret only against a `scrypt$` hash (through the fair queue); where no `scrypt$` hash applies,
+ * the check waits in the queue and holds its slot as long as a real check (no scrypt run).
  * @throws {QueueFullError} when too many scrypt checks are waiting (answer 503, retry shortly).
  */
 export async function verifySecret(
@@ -143,7 +195,7 @@ export async function verifySecret(
   const applies = encoded?.startsWith("scrypt$") === true;
   const queue = options.queue ?? scryptQueue();
   const matches = await queue.run(options.source ?? "local", () =>
-    verifyScrypt(secret, applies ? (encoded as string) : DUMMY_SCRYPT),
+    applies ? verifyScrypt(secret, encoded as string) : dummyCheck(secret),
   );
   return applies && matches;
 }

@@ -1,4 +1,5 @@
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { lruByCount } from "./lru.ts";
 
 interface Entry<T> {
   readonly value: T;
@@ -15,7 +16,7 @@ export class VerificationCache<T> {
   readonly #entries: LRUCache<string, Entry<T>>;
 
   constructor(capacity = 10_000) {
-    this.#entries = new LRUCache({ max: Math.max(1, Math.floor(capacity)) });
+    this.#entries = lruByCount(capacity);
   }
 
   /** The cached value while `now` is before its expiry; `expired` once past it (and then forgotten). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Agent, fetch as undiciFetch } from "undici";
 import type { FetchFunction } from "../client/http.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 
@@ -50,16 +50,19 @@ export function tlsFromFlags(flags: {
 
 /** A `fetch` that trusts `tls.ca` (on top of the system's CAs) or verifies nothing (`insecure`). */
 export function tlsFetch(tls: ProfileTls): FetchFunction {
-  const agent = new Agent({
-    connect: {
-      ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-      ...(tls.insecure ? { rejectUnauthorized: false } : {}),
-    },
-  });
+  // undici is loaded on the first request, not with the CLI (every command, `serve` too, loads this).
+  let agent: Agent | undefined;
   return (async (input: Parameters<FetchFunction>[0], init?: RequestInit) => {
+    const undici = await import("undici");
+    agent ??= new undici.Agent({
+      connect: {
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+      },
+    });
     // undici's own fetch with its Agent: the global fetch takes no TLS options. Its Request and
     // Response types are structurally those of the global fetch.
-    const res = await undiciFetch(
+    const res = await undici.fetch(
       input as Parameters<typeof undiciFetch>[0],
       {
         ...init,

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { LruMap } from "../auth/lru.ts";
+import { lruByCount } from "../auth/lru.ts";
 import type { Principal } from "../auth/principal.ts";
 import { IleapClient } from "../client/client.ts";
 import { IleapError, IleapHttpError } from "../client/errors.ts";
@@ -98,7 +98,7 @@ export class EventsService {
   readonly #now: () => number;
   readonly #random: () => number;
   /** One client per target (token cache); bounded: pattern peers can name many targets. */
-  readonly #clients = new LruMap<string, IleapClient>(MAX_CACHED_CLIENTS);
+  readonly #clients = lruByCount<string, IleapClient>(MAX_CACHED_CLIENTS);
   /** One guarded fetch (and so one connection pool) for every peer. */
   readonly #fetch: FetchFunction;
   #timer: NodeJS.Timeout | undefined;

@@ -11,7 +11,7 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Agent, fetch as undiciFetch } from "undici";
 import type { FetchFunction } from "../client/http.ts";
 
 /** Thrown when an outbound URL is refused. */
@@ -271,7 +271,9 @@ export function guardedFetch(
     const request = typeof input === "string" || input instanceof URL ? undefined : input;
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     checkStatic(new URL(url), allowPrivateNetworks);
-    agent ??= new Agent({
+    // undici is loaded on the first delivery, not at start-up (about 5 MB resident: issue 14).
+    const undici = await import("undici");
+    agent ??= new undici.Agent({
       connect: {
         lookup: guardedLookup(allowPrivateNetworks, options.resolve),
         ...(options.connectTimeoutMs === undefined ? {} : { timeout: options.connectTimeoutMs }),
@@ -285,7 +287,7 @@ export function guardedFetch(
           ...(request.body ? { body: request.body, duplex: "half" } : {}),
         }
       : {};
-    const res = await undiciFetch(url, {
+    const res = await undici.fetch(url, {
       ...fromRequest,
       ...init,
       redirect: "manual",

@@ -6,7 +6,8 @@
  * beyond `maxKeys` (a forgotten key starts again with a full bucket). Per process: several
  * instances behind a load balancer each apply the limit.
  */
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { lruByCount } from "../auth/lru.ts";
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -46,7 +47,7 @@ export class RateLimiter {
     this.#capacity = options.perMinute;
     this.#rate = options.perMinute / 60_000;
     this.#now = options.now ?? Date.now;
-    this.#buckets = new LRUCache({ max: Math.max(1, options.maxKeys ?? 100_000) });
+    this.#buckets = lruByCount(options.maxKeys ?? 100_000);
   }
 
   /** False when constructed with `perMinute: 0` (every request allowed). */

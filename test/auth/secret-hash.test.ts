@@ -5,13 +5,22 @@
  * `bench/scrypt-flood.ts`; these tests check the mechanics deterministically.
  */
 import assert from "node:assert/strict";
+import { scryptSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import pino from "pino";
 import { FairQueue, QueueFullError } from "../../src/auth/fair-queue.ts";
-import { hashSecret, isMintedSecret, mintSecret, verifySecret } from "../../src/auth/secret-hash.ts";
+import { ScryptThreads } from "../../src/auth/scrypt-thread.ts";
+import {
+  hashSecret,
+  isMintedSecret,
+  mintSecret,
+  scryptDerivations,
+  verifySecret,
+} from "../../src/auth/secret-hash.ts";
+import { DEMO_CLIENTS } from "../../src/config/demo-clients.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createIleapServer } from "../../src/server.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -118,6 +127,48 @@ describe("secret hashes", () => {
     assert.equal(await verifySecret("wrong horse", slow), false);
     assert.equal(await verifySecret("correct horse", fast), false, "a person's secret vs an hmac hash");
     assert.equal(await verifySecret(`${minted.slice(0, -1)}A`, fast), minted.endsWith("A"));
+  });
+
+  it("a person's secret for an unknown client runs no scrypt: it holds a queue slot as long as a real check", async () => {
+    const real = await hashSecret("correct horse"); // default cost
+    assert.equal(await verifySecret("wrong horse", real), false, "measured: the dummy's model");
+    const queue = new FairQueue({ concurrency: 1 });
+    const before = scryptDerivations();
+    const unknown = verifySecret("correct horse", undefined, { queue, source: "a" });
+    const hmacHash = await hashSecret(mintSecret());
+    const notScrypt = verifySecret("correct horse", hmacHash, { queue, source: "b" });
+    await Promise.resolve();
+    assert.equal(queue.running, 1, "the dummy check holds the slot (same queueing as a real check)");
+    assert.equal(queue.queued, 1, "the second one waits behind it");
+    assert.equal(await unknown, false);
+    assert.equal(await notScrypt, false, "a person's secret against an hmac hash never matches");
+    assert.equal(scryptDerivations(), before, "no scrypt derivation ran for either");
+    assert.equal(await verifySecret("correct horse", real, { queue }), true);
+    assert.equal(scryptDerivations(), before + 1, "a known client's check still derives");
+  });
+
+  it("scrypt threads: at most `size` run, results equal crypto.scrypt's, idle threads stop", async () => {
+    const pool = new ScryptThreads(2, 200);
+    const salt = Buffer.from("0123456789abcdef");
+    const options = { N: 1024, r: 8, p: 1, maxmem: 256 * 1024 * 8 };
+    const keys = await Promise.all(
+      ["a", "b", "c", "d"].map((secret) => pool.derive(secret, salt, 32, options)),
+    );
+    assert.equal(pool.threads, 2, "four derivations, two threads");
+    keys.forEach((key, i) => {
+      assert.deepEqual(key, scryptSync(["a", "b", "c", "d"][i] as string, salt, 32, options));
+    });
+    await assert.rejects(pool.derive("x", salt, 32, { ...options, N: 1000 }), /N|invalid|parameter/i);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(pool.threads, 0, "idle threads stopped");
+    assert.deepEqual(await pool.derive("a", salt, 32, options), keys[0], "a new thread starts on demand");
+  });
+
+  it("the demo clients' precomputed hashes match their published secrets (default cost)", async () => {
+    for (const c of DEMO_CLIENTS) {
+      assert.match(c.secretHash, /^scrypt\$16384\$8\$1\$/, c.id);
+      assert.equal(await verifySecret(c.secret, c.secretHash), true, c.id);
+    }
   });
 
   it("`ileap secret new` mints a secret and hash that the host accepts", async () => {

@@ -169,6 +169,32 @@ describe("SQLite reader threads", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("an idle reader stops after idleMs; the next read starts one again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ileap-readers-"));
+    const store = new SqliteStore({ file: join(dir, "r.sqlite") });
+    const pool = new SqliteReaderPool({
+      file: join(dir, "r.sqlite"),
+      size: 2,
+      timeoutMs: 60_000,
+      busyTimeoutMs: 1000,
+      cacheSizeKiB: 1024,
+      idleMs: 200,
+    });
+    try {
+      assert.equal(pool.threads, 0, "started on first use");
+      assert.deepEqual(await pool.all({ text: "SELECT 1 AS one", params: [] }), [{ one: 1 }]);
+      assert.equal(pool.threads, 1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(pool.threads, 0, "the idle reader stopped");
+      assert.deepEqual(await pool.all({ text: "SELECT 2 AS two", params: [] }), [{ two: 2 }]);
+      assert.equal(pool.threads, 1);
+    } finally {
+      await pool.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("query budget over HTTP", () => {

@@ -8,10 +8,12 @@
  * Clerk and the accounts are protected by a per-credential token cache with single flight and a
  * failed-attempt throttle per identifier.
  */
+
+import type { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import { CredentialHasher } from "../credential-hasher.ts";
 import type { KeyRing } from "../local/keyring.ts";
-import { LruMap } from "../lru.ts";
+import { lruByCount } from "../lru.ts";
 import type { Principal } from "../principal.ts";
 import type {
   AuthProvider,
@@ -132,10 +134,10 @@ export class ClerkAuthProvider implements AuthProvider {
   readonly #verified: VerificationCache<Principal>;
   /** `clerk` mode: signed-in Clerk sessions by cache key, reused for fresh tokens. */
   readonly #sessions:
-    | LruMap<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
+    | LRUCache<string, { readonly handle: SessionHandle; readonly signedInAt: number }>
     | undefined;
   /** Outages (503) remembered per credential for a few seconds. */
-  readonly #negative = new LruMap<string, { readonly failure: TokenFailure; readonly until: number }>(10_000);
+  readonly #negative = lruByCount<string, { readonly failure: TokenFailure; readonly until: number }>(10_000);
   readonly #stats = {
     signIns: 0,
     cacheHits: 0,
@@ -184,7 +186,7 @@ export class ClerkAuthProvider implements AuthProvider {
     this.#verified = new VerificationCache();
     this.#sessions =
       config.tokenMode === "clerk" && config.sessionReuseSeconds > 0
-        ? new LruMap(config.cacheSize || 10_000)
+        ? lruByCount(config.cacheSize || 10_000)
         : undefined;
   }
 

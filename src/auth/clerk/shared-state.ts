@@ -10,7 +10,7 @@
  * - the HMAC key of fingerprints (identifiers and credentials never appear in clear).
  */
 import { randomBytes } from "node:crypto";
-import { LruMap } from "../lru.ts";
+import { lruByCount } from "../lru.ts";
 
 /** The lockout record of one lock key. */
 export interface LockoutRecord {
@@ -63,9 +63,9 @@ interface MutableRecord {
 /** {@link ClerkSharedState} of one process (lost on restart; replicas do not share it). */
 export class MemoryClerkState implements ClerkSharedState {
   readonly #key = randomBytes(32);
-  readonly #lockouts = new LruMap<string, MutableRecord>(100_000);
-  readonly #aliases = new LruMap<string, string>(100_000);
-  readonly #users = new LruMap<string, number>(100_000);
+  readonly #lockouts = lruByCount<string, MutableRecord>(100_000);
+  readonly #aliases = lruByCount<string, string>(100_000);
+  readonly #users = lruByCount<string, number>(100_000);
   #signIns: number[] = [];
   #circuit = 0;
 

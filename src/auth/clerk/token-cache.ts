@@ -3,7 +3,8 @@
  * else shapes the token) with a per-process random key, never the plaintext. A token is served
  * while enough of its lifetime remains; concurrent requests for one key share one load.
  */
-import { LruMap } from "../lru.ts";
+import type { LRUCache } from "lru-cache";
+import { lruByCount } from "../lru.ts";
 
 /** A token as cached: the text and its validity in ms since the epoch. */
 export interface CachedToken {
@@ -29,13 +30,13 @@ export interface TokenHit {
 }
 
 export class TokenCache {
-  readonly #entries: LruMap<string, CachedToken> | undefined;
+  readonly #entries: LRUCache<string, CachedToken> | undefined;
   readonly #minRemainingMs: number;
   readonly #now: () => number;
 
   constructor(options: TokenCacheOptions = {}) {
     const capacity = options.capacity ?? 10_000;
-    this.#entries = capacity > 0 ? new LruMap(capacity) : undefined;
+    this.#entries = capacity > 0 ? lruByCount(capacity) : undefined;
     this.#minRemainingMs = (options.minRemainingSeconds ?? 300) * 1000;
     this.#now = options.now ?? Date.now;
   }

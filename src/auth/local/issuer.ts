@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
 import type { ClientConfig } from "../../config/types.ts";
 import { CredentialHasher } from "../credential-hasher.ts";
 import { QueueFullError } from "../fair-queue.ts";
+import { lruByCount } from "../lru.ts";
 import { DATA_KINDS, type DataKind, type Principal } from "../principal.ts";
 import type {
   AuthProvider,
@@ -92,10 +93,7 @@ export class LocalIssuer implements AuthProvider {
     this.#cache = new VerificationCache(options.cacheSize);
     this.#secrets = new VerificationCache(options.cacheSize);
     this.#secretTtlMs = (options.secretCacheSeconds ?? 300) * 1000;
-    this.#issued =
-      options.reuseFreshTokens === false
-        ? undefined
-        : new LRUCache({ max: Math.max(1, Math.floor(options.cacheSize ?? 10_000)) });
+    this.#issued = options.reuseFreshTokens === false ? undefined : lruByCount(options.cacheSize ?? 10_000);
   }
 
   /** Secret check, skipped while the same secret verified for this client within the secret cache time. */
@@ -125,8 +123,9 @@ export class LocalIssuer implements AuthProvider {
     const source = context.sourceAddress ?? context.remoteAddress ?? "local";
     let matches: boolean;
     try {
-      // An unknown client id pays the same check as a wrong secret (verifySecret's cost depends on
-      // the presented secret only), so timing does not reveal which ids exist.
+      // An unknown client id takes as long as a wrong secret (verifySecret's time depends on the
+      // presented secret only; it waits instead of running scrypt), so timing does not reveal
+      // which ids exist.
       matches = client
         ? await this.#secretMatches(client, credentials.clientSecret, source)
         : await verifySecret(credentials.clientSecret, undefined, { source });

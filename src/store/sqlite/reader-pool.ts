@@ -5,7 +5,9 @@
  * connection (`reader-worker.js`). Workers start on first use, hold the process open only while
  * they have work, and a query that runs past its time budget is answered with
  * {@link QueryTimeoutError} while its worker is replaced (better-sqlite3 cannot interrupt a
- * statement; the abandoned thread ends when the statement returns).
+ * statement; the abandoned thread ends when the statement returns). A reader without work for
+ * {@link READER_IDLE_MS} stops (a few MB of V8 heap and its page cache: issue 14); the next read
+ * starts one again (within {@link STARTUP_ALLOWANCE_MS}, typically tens of ms).
  * @module
  */
 import { Worker } from "node:worker_threads";
@@ -22,6 +24,8 @@ export interface SqliteReaderPoolOptions {
   readonly timeoutMs: number;
   readonly busyTimeoutMs: number;
   readonly cacheSizeKiB: number;
+  /** How long an idle reader lives on, ms. Default {@link READER_IDLE_MS}. */
+  readonly idleMs?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -38,6 +42,8 @@ interface Reader {
   readonly worker: Worker;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Stops the reader once it has been idle for {@link READER_IDLE_MS}. */
+  idle: NodeJS.Timeout | undefined;
   /** The thread has opened its connection. */
   online: boolean;
 }
@@ -61,6 +67,9 @@ const WORKER_URL = new URL("./reader-worker.js", import.meta.url);
  */
 const STARTUP_ALLOWANCE_MS = 10_000;
 
+/** How long a reader thread waits for work before it stops, ms. */
+export const READER_IDLE_MS = 30_000;
+
 /** A fixed-size pool of reader threads with a FIFO queue. */
 export class SqliteReaderPool {
   readonly #options: SqliteReaderPoolOptions;
@@ -71,6 +80,11 @@ export class SqliteReaderPool {
 
   constructor(options: SqliteReaderPoolOptions) {
     this.#options = { ...options, size: Math.max(1, Math.floor(options.size)) };
+  }
+
+  /** Reader threads running now (for tests). */
+  get threads(): number {
+    return this.#readers.length;
   }
 
   /** Runs a SELECT on a reader within `timeoutMs` (default: the pool's); resolves with its rows. */
@@ -96,6 +110,8 @@ export class SqliteReaderPool {
       if (!reader) return;
       const job = this.#queue.shift() as Job;
       reader.job = job;
+      if (reader.idle) clearTimeout(reader.idle);
+      reader.idle = undefined;
       reader.worker.ref();
       const arm = (allowanceMs: number) => {
         reader.timer = setTimeout(() => {
@@ -125,7 +141,7 @@ export class SqliteReaderPool {
         cacheSizeKiB: this.#options.cacheSizeKiB,
       },
     });
-    const reader: Reader = { worker, job: undefined, timer: undefined, online: false };
+    const reader: Reader = { worker, job: undefined, timer: undefined, idle: undefined, online: false };
     worker.on(
       "message",
       (message: { ready?: true; id: number; rows?: Row[]; error?: { message: string; code?: string } }) => {
@@ -144,6 +160,7 @@ export class SqliteReaderPool {
     const fail = (error: Error) => {
       const job = reader.job;
       this.#settle(reader);
+      if (reader.idle) clearTimeout(reader.idle);
       const i = this.#readers.indexOf(reader);
       if (i >= 0) this.#readers.splice(i, 1);
       job?.reject(new ReaderError(`the reader thread failed: ${error.message}`, "SQLITE_CANTOPEN"));
@@ -163,12 +180,18 @@ export class SqliteReaderPool {
     reader.timer = undefined;
     reader.job = undefined;
     reader.worker.unref();
+    if (reader.idle) clearTimeout(reader.idle);
+    reader.idle = setTimeout(() => {
+      if (!reader.job) void this.#retire(reader, "idle");
+    }, this.#options.idleMs ?? READER_IDLE_MS);
+    reader.idle.unref();
   }
 
   async #retire(reader: Reader, why: string): Promise<void> {
     const i = this.#readers.indexOf(reader);
     if (i >= 0) this.#readers.splice(i, 1);
     if (reader.timer) clearTimeout(reader.timer);
+    if (reader.idle) clearTimeout(reader.idle);
     reader.job?.reject(new ReaderError(`the reader stopped (${why})`, undefined));
     reader.job = undefined;
     reader.worker.unref();
