@@ -7,6 +7,9 @@
  *
  *   npx tsx bench/compare.ts [--duration 5] [--connections 50] [--rounds 3] [--ileap-go-src DIR] [--hono-only]
  *
+ * A third host of ours runs with the response cache off (`ILEAP_RESPONSE_CACHE_MB=0`) for the row
+ * "cache off (SQLite)": every request queries the embedded store (issue 14: ≥ 0.5× bare).
+ *
  * `--hono-only` adds a second host of ours with the raw fast path off (`ILEAP_FAST_PATH=false`,
  * every request through Hono) as column `ileap-ts (Hono only)`, with its ratio to bare.
  *
@@ -37,6 +40,8 @@ interface Target {
   readonly url: string;
   readonly token: string;
   readonly footprintId: string;
+  /** A footprint listed on `/3` (ours only; empty for the Go peer, which has no v3 routes). */
+  readonly footprintIdV3: string;
   readonly child: ChildProcess;
 }
 
@@ -100,8 +105,8 @@ async function token(url: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-async function firstFootprintId(url: string, bearer: string): Promise<string> {
-  const res = await fetch(`${url}/2/footprints?limit=1`, {
+async function firstFootprintId(url: string, bearer: string, pact: 2 | 3 = 2): Promise<string> {
+  const res = await fetch(`${url}/${pact}/footprints?limit=1`, {
     headers: { authorization: `Bearer ${bearer}` },
     signal: AbortSignal.timeout(5000),
   });
@@ -128,7 +133,14 @@ async function goPeer(): Promise<Target | string> {
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/.well-known/openid-configuration`, 15_000);
   const bearer = await token(url);
-  return { name: "ileap-go", url, token: bearer, footprintId: await firstFootprintId(url, bearer), child };
+  return {
+    name: "ileap-go",
+    url,
+    token: bearer,
+    footprintId: await firstFootprintId(url, bearer),
+    footprintIdV3: "",
+    child,
+  };
 }
 
 interface RequestKind {
@@ -139,6 +151,11 @@ interface RequestKind {
   readonly baseline: boolean;
   /** Whether ileap-go serves it (it has no PACT v3 routes). Default true. */
   readonly peer?: boolean;
+  /**
+   * Measured on our host with the response cache off (`ILEAP_RESPONSE_CACHE_MB=0`: every request
+   * queries the store) and on bare only; its "ours" figures are that host's. Default false.
+   */
+  readonly cacheOff?: boolean;
 }
 
 const kinds: RequestKind[] = [
@@ -161,6 +178,21 @@ const kinds: RequestKind[] = [
     method: "GET",
     baseline: true,
     peer: false,
+  },
+  {
+    label: "GET /3/footprints/{id}",
+    path: (t) => `/3/footprints/${t.footprintIdV3}`,
+    method: "GET",
+    baseline: true,
+    peer: false,
+  },
+  {
+    label: "GET /2/footprints?limit=10, cache off (SQLite)",
+    path: () => "/2/footprints?limit=10",
+    method: "GET",
+    baseline: true,
+    peer: false,
+    cacheOff: true,
   },
   { label: "POST /auth/token", path: () => "/auth/token", method: "POST", baseline: false },
 ];
@@ -207,6 +239,7 @@ try {
     url: ours.url,
     token: ourToken,
     footprintId: await firstFootprintId(ours.url, ourToken),
+    footprintIdV3: await firstFootprintId(ours.url, ourToken, 3),
     child: ours.child,
   };
 
@@ -241,13 +274,31 @@ try {
       url: second.url,
       token: bearer,
       footprintId: await firstFootprintId(second.url, bearer),
+      footprintIdV3: await firstFootprintId(second.url, bearer, 3),
       child: second.child,
     });
   }
 
+  // The cache-miss row: a host of ours with the response cache off (every request reaches SQLite).
+  const cold = await startNodeChild("bench/support/demo-host.ts", [], {
+    ILEAP_TOKEN_RATE_PER_CLIENT: "0",
+    ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
+    ILEAP_RESPONSE_CACHE_MB: "0",
+  });
+  started.push(cold.child);
+  const coldToken = await token(cold.url);
+  const coldTarget: Target = {
+    name: "ileap-ts (cache off)",
+    url: cold.url,
+    token: coldToken,
+    footprintId: await firstFootprintId(cold.url, coldToken),
+    footprintIdV3: await firstFootprintId(cold.url, coldToken, 3),
+    child: cold.child,
+  };
+
   const go = await goPeer();
   if (typeof go !== "string") started.push(go.child);
-  const targets = [oursTarget, ...hono, bareTarget, ...(typeof go === "string" ? [] : [go])];
+  const targets = [oursTarget, ...hono, coldTarget, bareTarget, ...(typeof go === "string" ? [] : [go])];
 
   console.log(
     `compare: ${connections} connections, ${duration} s × ${rounds} rounds per cell (medians), node ${process.version}`,
@@ -257,7 +308,9 @@ try {
   const results = new Map<string, Sample[]>();
   for (const kind of kinds) {
     const skip = (target: Target) =>
-      (target.name === "bare" && !kind.baseline) || (target.name === "ileap-go" && kind.peer === false);
+      (target.name === "bare" && !kind.baseline) ||
+      (target.name === "ileap-go" && kind.peer === false) ||
+      (kind.cacheOff === true) !== (target === coldTarget || target === bareTarget);
     for (const target of targets) {
       if (skip(target)) continue;
       await measure(target, { ...kind }); // warm-up: JIT, caches, connection set-up
@@ -287,7 +340,7 @@ try {
       const samples = results.get(`${kind.label}|${name}`);
       return samples ? median(samples) : undefined;
     };
-    const ourSample = get("ileap-ts");
+    const ourSample = get(kind.cacheOff ? coldTarget.name : "ileap-ts");
     const bareSample = get("bare");
     const goSample = get("ileap-go");
     const ratio = (other: Sample | undefined, mine = ourSample) =>
