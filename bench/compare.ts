@@ -227,27 +227,36 @@ function median(samples: readonly Sample[]): Sample {
 }
 
 const started: ChildProcess[] = [];
-try {
-  const ours = await startNodeChild("bench/support/demo-host.ts", [], {
+
+/** A host of ours (demo data, token rate limits off, `env` on top) as a measured target. */
+async function ourHost(name: string, env: Record<string, string>): Promise<Target> {
+  const host = await startNodeChild("bench/support/demo-host.ts", [], {
     ILEAP_TOKEN_RATE_PER_CLIENT: "0",
     ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
+    ...env,
   });
-  started.push(ours.child);
-  const ourToken = await token(ours.url);
-  const oursTarget: Target = {
-    name: "ileap-ts",
-    url: ours.url,
-    token: ourToken,
-    footprintId: await firstFootprintId(ours.url, ourToken),
-    footprintIdV3: await firstFootprintId(ours.url, ourToken, 3),
-    child: ours.child,
+  started.push(host.child);
+  const bearer = await token(host.url);
+  return {
+    name,
+    url: host.url,
+    token: bearer,
+    footprintId: await firstFootprintId(host.url, bearer),
+    footprintIdV3: await firstFootprintId(host.url, bearer, 3),
+    child: host.child,
   };
+}
+
+try {
+  const oursTarget = await ourHost("ileap-ts", {});
 
   // The bare baseline answers each GET path with the bytes our host answered (headers included).
   const routes: Record<string, { headers: Record<string, string>; body: string }> = {};
   for (const kind of kinds.filter((k) => k.baseline)) {
     const path = kind.path(oursTarget);
-    const res = await fetch(`${ours.url}${path}`, { headers: { authorization: `Bearer ${ourToken}` } });
+    const res = await fetch(`${oursTarget.url}${path}`, {
+      headers: { authorization: `Bearer ${oursTarget.token}` },
+    });
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => {
       if (!["date", "connection", "keep-alive", "transfer-encoding"].includes(key)) headers[key] = value;
@@ -262,39 +271,11 @@ try {
 
   const hono: Target[] = [];
   if (honoOnly) {
-    const second = await startNodeChild("bench/support/demo-host.ts", [], {
-      ILEAP_TOKEN_RATE_PER_CLIENT: "0",
-      ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
-      ILEAP_FAST_PATH: "false",
-    });
-    started.push(second.child);
-    const bearer = await token(second.url);
-    hono.push({
-      name: "ileap-ts (Hono only)",
-      url: second.url,
-      token: bearer,
-      footprintId: await firstFootprintId(second.url, bearer),
-      footprintIdV3: await firstFootprintId(second.url, bearer, 3),
-      child: second.child,
-    });
+    hono.push(await ourHost("ileap-ts (Hono only)", { ILEAP_FAST_PATH: "false" }));
   }
 
   // The cache-miss row: a host of ours with the response cache off (every request reaches SQLite).
-  const cold = await startNodeChild("bench/support/demo-host.ts", [], {
-    ILEAP_TOKEN_RATE_PER_CLIENT: "0",
-    ILEAP_TOKEN_RATE_PER_ADDRESS: "0",
-    ILEAP_RESPONSE_CACHE_MB: "0",
-  });
-  started.push(cold.child);
-  const coldToken = await token(cold.url);
-  const coldTarget: Target = {
-    name: "ileap-ts (cache off)",
-    url: cold.url,
-    token: coldToken,
-    footprintId: await firstFootprintId(cold.url, coldToken),
-    footprintIdV3: await firstFootprintId(cold.url, coldToken, 3),
-    child: cold.child,
-  };
+  const coldTarget = await ourHost("ileap-ts (cache off)", { ILEAP_RESPONSE_CACHE_MB: "0" });
 
   const go = await goPeer();
   if (typeof go !== "string") started.push(go.child);
@@ -310,7 +291,7 @@ try {
     const skip = (target: Target) =>
       (target.name === "bare" && !kind.baseline) ||
       (target.name === "ileap-go" && kind.peer === false) ||
-      (kind.cacheOff === true) !== (target === coldTarget || target === bareTarget);
+      (kind.cacheOff === true ? target !== coldTarget && target !== bareTarget : target === coldTarget);
     for (const target of targets) {
       if (skip(target)) continue;
       await measure(target, { ...kind }); // warm-up: JIT, caches, connection set-up

@@ -1,33 +1,5 @@
-/**
- * Import throughput benchmark (issue 14, target 3): `ileap import` (the code of the command,
- * `runImport`: parse, schema + iLEAP rules, lifecycle and reference checks, store writes) of
- * synthetic footprints and TAD into each store, next to two baselines from the same run:
- * - **bare insert**: the same records, parsed, handed to the store's `putFootprints`/`putTad` in
- *   batches of the same size with no checks at all — the store's own ceiling on this machine;
- * - **before** (with `--before DIR`): `runImport` of another checkout of the repository (e.g. the
- *   commit before an optimisation, unpacked with `git archive REV | tar -x -C DIR` and
- *   `node_modules` linked into it), on the same files, in this process.
- * Each import goes into a fresh database (SQLite file or PostgreSQL database); the peak RSS of
- * this process is sampled while importing (the generated files are streamed, never held whole),
- * and its CPU time per record is printed (user + system; steadier than wall time on a shared
- * machine, and the only figure that excludes the PostgreSQL server's own work).
- *
- *   npx tsx bench/import.ts                                   # both stores, 100,000 of each
- *   npx tsx bench/import.ts --store postgres --count 50000 --before ../ileap-before
- *
- * Options: `--store sqlite|postgres|both` (default both); `--count N` footprints and TAD records
- * each (default 100,000), or `--footprints N` / `--tad N`; `--batch-size N` (default 1000, as
- * `bench/scale.ts`); `--kinds footprints,tad` what to import; `--no-bare` skips the bare-insert
- * baseline; `--database-url URL` a PostgreSQL server to create the databases on (default: a
- * throw-away cluster from the installed binaries); `--seed N` (default 1); `--rss-quarters` also
- * prints the peak RSS of each quarter of every run (flat memory over a large file).
- * Targets (issue 14): ≥ 5,000 footprints/s and ≥ 10,000 TAD records/s on both stores, memory flat
- * over a 1M-record file.
- */
-import { once } from "node:events";
 import {
   createReadStream,
-  createWriteStream,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -48,6 +20,7 @@ import { SqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import type { FootprintRecord, Store } from "../src/store/store.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
 import { BENCH_COMPANY, generateFootprints, generateTad } from "./support/generate.ts";
+import { writeNdjson } from "./support/ndjson.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -66,21 +39,6 @@ const seed = num("seed") ?? 1;
 const kinds = (option("kinds") ?? "footprints,tad").split(",") as ("footprints" | "tad")[];
 const before = option("before");
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-async function writeNdjson(file: string, records: Iterable<unknown>): Promise<void> {
-  const out = createWriteStream(file);
-  let chunk: string[] = [];
-  for (const r of records) {
-    chunk.push(JSON.stringify(r));
-    if (chunk.length >= 1000) {
-      if (!out.write(`${chunk.join("\n")}\n`)) await once(out, "drain");
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) out.write(`${chunk.join("\n")}\n`);
-  out.end();
-  await once(out, "finish");
-}
 
 /** Peak RSS (MB) of this process while `run` runs, sampled every 50 ms. */
 async function withRss<T>(

@@ -22,8 +22,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -39,6 +38,7 @@ import { toPgPlaceholders } from "../src/store/postgres/placeholders.ts";
 import { listFootprintsSql, listTadSql, type Sql } from "../src/store/sql/queries.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
 import { BENCH_COMPANY, generateFootprints, generateTad } from "./support/generate.ts";
+import { writeNdjson } from "./support/ndjson.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -60,22 +60,6 @@ function pct(values: readonly number[], p: number): number {
 }
 const ms = (v: number) => v.toFixed(v < 10 ? 2 : 1);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-/** Writes records as NDJSON, streaming. */
-async function writeNdjson(file: string, records: Iterable<unknown>): Promise<void> {
-  const out = createWriteStream(file);
-  let chunk: string[] = [];
-  for (const r of records) {
-    chunk.push(JSON.stringify(r));
-    if (chunk.length >= 1000) {
-      if (!out.write(`${chunk.join("\n")}\n`)) await once(out, "drain");
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) out.write(`${chunk.join("\n")}\n`);
-  out.end();
-  await once(out, "finish");
-}
 
 interface Case {
   readonly name: string;

@@ -58,14 +58,7 @@ export function findDepthExceeded(text: string, maxDepth = MAX_JSON_DEPTH): Dept
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 0x22) {
-      // A string: find its end, honouring escapes.
-      let j = i + 1;
-      while (j < text.length) {
-        const c = text.charCodeAt(j);
-        if (c === 0x5c) j += 2;
-        else if (c === 0x22) break;
-        else j += 1;
-      }
+      const j = stringEnd(text, i);
       const top = stack[stack.length - 1];
       if (top && !top.array && top.expectKey) {
         top.key = decodeKey(text.slice(i + 1, Math.min(j, i + 1 + 4 * MAX_SEGMENT)));
@@ -90,20 +83,25 @@ export function findDepthExceeded(text: string, maxDepth = MAX_JSON_DEPTH): Dept
   return undefined;
 }
 
+/** The index of the quote closing the JSON string that opens at `start` (escapes honoured), or the text's length. */
+function stringEnd(text: string, start: number): number {
+  let j = start + 1;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 0x5c) j += 2;
+    else if (c === 0x22) break;
+    else j += 1;
+  }
+  return j;
+}
+
 /** Whether {@link findDepthExceeded} finds something: the same scan, counting depth only. */
 function exceedsDepth(text: string, maxDepth: number): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 0x22) {
-      let j = i + 1;
-      while (j < text.length) {
-        const c = text.charCodeAt(j);
-        if (c === 0x5c) j += 2;
-        else if (c === 0x22) break;
-        else j += 1;
-      }
-      i = j;
+      i = stringEnd(text, i);
     } else if (ch === 0x7b || ch === 0x5b) {
       if (depth >= maxDepth) return true;
       depth += 1;
