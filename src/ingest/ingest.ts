@@ -42,7 +42,14 @@ import {
   type RecordError,
   type RejectedRecord,
 } from "./types.ts";
-import { immutableMessage, sameAsStored, singleVersionOf, storedIsV3, successorDeprecations } from "./v3.ts";
+import {
+  immutableMessage,
+  type SuccessorDeprecations,
+  sameAsStored,
+  singleVersionOf,
+  storedIsV3,
+  successorDeprecations,
+} from "./v3.ts";
 
 /** Options of {@link ingest}. */
 export interface IngestOptions {
@@ -513,11 +520,11 @@ async function prepareFootprints(
         remember(options.session, accepted);
         return withV3(report(items, { written: false, refused: atomicRefused }), extras);
       }
-      if (accepted.length > 0) await write(accepted, options, deprecations);
+      const deprecatedIds = accepted.length > 0 ? await write(accepted, options, deprecations) : [];
       const written = accepted.some((i) => i.outcome === "accepted");
       const done = report(items, { written, refused: false });
       // Deprecations are written only with their successor; they are changes to announce too.
-      const deprecated = written ? extras.deprecated : [];
+      const deprecated = written ? extras.deprecated.filter((id) => deprecatedIds.includes(id)) : [];
       return withV3(
         {
           ...done,
@@ -784,27 +791,23 @@ function withV3(
 }
 
 /**
- * Writes the accepted items (and, in the same transaction, the deprecations their v3 successors
- * cause); a conflict found by the store (a concurrent writer) rejects its record.
+ * Writes the accepted items and, in the same transaction, the deprecations their v3 successors
+ * cause; a conflict found by the store (a concurrent writer) rejects its record. Returns the ids
+ * of the footprints deprecated.
  */
 async function write(
   accepted: Item[],
   options: IngestOptions,
-  deprecations: {
-    readonly before: readonly FootprintRecord[];
-    readonly after: readonly FootprintRecord[];
-  } = {
-    before: [],
-    after: [],
-  },
-): Promise<void> {
+  deprecations: SuccessorDeprecations,
+): Promise<string[]> {
+  const idOf = (r: FootprintRecord) => String(r.document.id);
   try {
     await options.store.putFootprints([
       ...deprecations.before,
       ...accepted.map((i) => toRecord(i, options.visibility)),
       ...deprecations.after,
     ]);
-    return;
+    return [...deprecations.before, ...deprecations.after].map(idOf);
   } catch (e) {
     if (!(e instanceof VersionConflictError || e instanceof UnknownReferenceError)) throw e;
     if ((options.mode ?? "atomic") === "atomic") {
@@ -812,18 +815,38 @@ async function write(
       const item = accepted.find((i) => i.id === culprit) ?? accepted[0];
       if (item) reject(item, [storeError(item, e)]);
       for (const i of accepted) if (i.outcome === "accepted") i.outcome = "pending";
-      return;
+      return [];
     }
   }
-  // Partial mode: one transaction per record, so that one conflict does not refuse the others.
+  // Partial mode: one transaction per record, so that one conflict does not refuse the others;
+  // a stored predecessor is deprecated in its successor's transaction (PACT 3.0 lifecycle).
+  const deprecated: string[] = [];
+  const stored = new Set<string>();
   for (const item of accepted) {
+    const own = deprecations.before.filter((r) => deprecations.successorOf.get(idOf(r)) === item.id);
     try {
-      await options.store.putFootprints([toRecord(item, options.visibility)]);
+      await options.store.putFootprints([...own, toRecord(item, options.visibility)]);
+      if (item.id !== undefined) stored.add(item.id);
+      deprecated.push(...own.map(idOf));
     } catch (e) {
       if (!(e instanceof VersionConflictError || e instanceof UnknownReferenceError)) throw e;
       reject(item, [storeError(item, e)]);
     }
   }
+  // A predecessor accepted in the same batch: deprecated once it and its successor are both stored.
+  for (const record of deprecations.after) {
+    const id = idOf(record);
+    const successor = deprecations.successorOf.get(id);
+    if (!stored.has(id) || successor === undefined || !stored.has(successor)) continue;
+    try {
+      await options.store.putFootprints([record]);
+      deprecated.push(id);
+    } catch (e) {
+      // Another writer changed it since: its own version stands, and the report does not list it.
+      if (!(e instanceof VersionConflictError)) throw e;
+    }
+  }
+  return deprecated;
 }
 
 function storeErrorId(e: VersionConflictError | UnknownReferenceError): string | undefined {

@@ -42,17 +42,19 @@ export function immutableMessage(id: string, storedStatus: string): string {
 /**
  * The deprecating versions of the still active footprints that accepted v3 documents name in
  * `precedingPfIds` (PACT 3.0 lifecycle: the preceding footprint becomes `Deprecated`): stored ones
- * (`before` the batch's records) and ones accepted in the same batch (`after` them). The new
- * versions keep their visibility; a v2-authored one gets `version` + 1 and `updated`.
+ * (`before` the batch's records) and ones accepted in the same batch (`after` them), with the
+ * successor that deprecates each (`successorOf`, by deprecated id). The new versions keep their
+ * visibility; a v2-authored one gets `version` + 1 and `updated`.
  */
 export function successorDeprecations(
   accepted: readonly Doc[],
   stored: ReadonlyMap<string, StoredFootprint>,
   kindOf: (doc: Doc) => FootprintRecord["kind"],
   updated: string,
-): { readonly before: FootprintRecord[]; readonly after: FootprintRecord[] } {
+): SuccessorDeprecations {
   const before = new Map<string, FootprintRecord>();
   const after = new Map<string, FootprintRecord>();
+  const successorOf = new Map<string, string>();
   const inBatch = new Map(accepted.map((d) => [String(d.id), d]));
   const deprecation = (doc: Doc, version: number, successor: string): FootprintRecord => {
     const v3 = isV3Document(doc);
@@ -71,19 +73,32 @@ export function successorDeprecations(
       if (typeof id !== "string" || before.has(id) || after.has(id) || id === successor) continue;
       const batchDoc = inBatch.get(id);
       if (batchDoc) {
-        if (batchDoc.status === "Active")
+        if (batchDoc.status === "Active") {
           after.set(
             id,
             deprecation(batchDoc, typeof batchDoc.version === "number" ? batchDoc.version : 1, successor),
           );
+          successorOf.set(id, successor);
+        }
         continue;
       }
       const head = stored.get(id);
       if (!head || head.status === "Deprecated") continue;
       before.set(id, deprecation(JSON.parse(head.document) as Doc, head.version, successor));
+      successorOf.set(id, successor);
     }
   }
-  return { before: [...before.values()], after: [...after.values()] };
+  return { before: [...before.values()], after: [...after.values()], successorOf };
+}
+
+/** What {@link successorDeprecations} finds. */
+export interface SuccessorDeprecations {
+  /** Deprecating versions of stored footprints: written before the batch's records. */
+  readonly before: readonly FootprintRecord[];
+  /** Deprecating versions of footprints accepted in the same batch: written after them. */
+  readonly after: readonly FootprintRecord[];
+  /** The successor's id, by deprecated footprint id. */
+  readonly successorOf: ReadonlyMap<string, string>;
 }
 
 /** Whether a stored document (canonical text) is PACT v3-authored. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Principal } from "../../src/auth/principal.ts";
-import { ingest, inputsOf } from "../../src/ingest/ingest.ts";
+import { ingest, inputsOf, prepare } from "../../src/ingest/ingest.ts";
 import { INGEST_RULE } from "../../src/ingest/types.ts";
 import { parseV3Criteria } from "../../src/protocol/v3-filter.ts";
 import { SqliteStore } from "../../src/store/sqlite/sqlite-store.ts";
@@ -147,6 +147,57 @@ describe("importing PACT v3 documents beside v2 ones", () => {
     assert.deepEqual(report.deprecated, [A]);
     assert.deepEqual([...(report.changedIds ?? [])].sort(), [A, B].sort());
     assert.equal((JSON.parse((await store.getFootprintV3(A, all)) ?? "null") as Doc).status, "Deprecated");
+    await store.close();
+  });
+});
+
+describe("partial mode after a concurrent write (one transaction per record)", () => {
+  const C = "7a1b2c3d-4e5f-4a6b-8c7d-000000000003";
+  const now = () => Date.parse("2025-06-01T00:00:00Z");
+
+  it("still deprecates a stored predecessor in its successor's transaction", async () => {
+    const store = new SqliteStore({ file: ":memory:" });
+    await ingest("footprints", inputsOf([v3Footprint({ id: A })]), { store, now });
+    const batch = await prepare(
+      "footprints",
+      inputsOf([v3Footprint({ id: C }), v3Footprint({ id: B, precedingPfIds: [A], comment: "changed" })]),
+      { store, now, mode: "partial" },
+    );
+    // Another writer stores C between the checks and the commit: the batch's write conflicts.
+    await ingest("footprints", inputsOf([v3Footprint({ id: C, comment: "theirs" })]), { store, now });
+    const report = await batch.commit();
+    assert.deepEqual(
+      report.rejected.map((r) => r.id),
+      [C],
+    );
+    assert.equal(report.created, 1, JSON.stringify(report));
+    assert.deepEqual(report.deprecated, [A]);
+    assert.equal((JSON.parse((await store.getFootprintV3(A, all)) ?? "null") as Doc).status, "Deprecated");
+    assert.equal((JSON.parse((await store.getFootprintV3(C, all)) ?? "null") as Doc).comment, "theirs");
+    await store.close();
+  });
+
+  it("deprecates a predecessor of the same batch once both are stored", async () => {
+    const store = new SqliteStore({ file: ":memory:" });
+    const batch = await prepare(
+      "footprints",
+      inputsOf([
+        v3Footprint({ id: C }),
+        v3Footprint({ id: A }),
+        v3Footprint({ id: B, precedingPfIds: [A], comment: "changed" }),
+      ]),
+      { store, now, mode: "partial" },
+    );
+    await ingest("footprints", inputsOf([v3Footprint({ id: C, comment: "theirs" })]), { store, now });
+    const report = await batch.commit();
+    assert.equal(report.created, 2, JSON.stringify(report));
+    assert.deepEqual(report.deprecated, [A]);
+    assert.deepEqual([...(report.changedIds ?? [])].sort(), [A, B].sort());
+    assert.equal((JSON.parse((await store.getFootprintV3(A, all)) ?? "null") as Doc).status, "Deprecated");
+    const criteria = parseV3Criteria([["status", "Active"]]);
+    assert.ok(criteria.ok);
+    const active = await store.listFootprintsV3({ principal: all, criteria: criteria.value, limit: 10 });
+    assert.deepEqual(active.items.map((t) => (JSON.parse(t) as Doc).id).sort(), [B, C].sort());
     await store.close();
   });
 });
