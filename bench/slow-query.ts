@@ -95,10 +95,12 @@ try {
 
   child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./support/scale-host.ts", import.meta.url).pathname],
+    ["--import", "tsx", new URL("./support/scale-host.js", import.meta.url).pathname],
     {
       env: {
         ...process.env,
+        // The sources (this benchmark compares behaviour, not memory; no build needed).
+        ILEAP_BENCH_FROM_SOURCE: "1",
         ILEAP_DATA_DIR: dataDir,
         ILEAP_DEMO: "true",
         ILEAP_RESPONSE_CACHE_MB: args.includes("--response-cache") ? "32" : "0",

@@ -119,6 +119,25 @@ describe("FairScheduler", () => {
 });
 
 describe("SQLite reader threads", () => {
+  it("each reader connection runs with the page cache it was given (issue 14: small by default)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ileap-readers-"));
+    const store = new SqliteStore({ file: join(dir, "r.sqlite") });
+    const pool = new SqliteReaderPool({
+      file: join(dir, "r.sqlite"),
+      size: 1,
+      timeoutMs: 60_000,
+      busyTimeoutMs: 1000,
+      cacheSizeKiB: 3072,
+    });
+    try {
+      assert.deepEqual(await pool.all({ text: "PRAGMA cache_size", params: [] }), [{ cache_size: -3072 }]);
+    } finally {
+      await pool.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a slow query runs off the event loop: timers and other reads are answered meanwhile", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ileap-readers-"));
     const store = new SqliteStore({ file: join(dir, "r.sqlite") });

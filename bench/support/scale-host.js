@@ -1,9 +1,15 @@
 // Child process of the scale benchmark: the real host over an existing store (DATABASE_URL, else
 // the SQLite store in ILEAP_DATA_DIR) on a free loopback port, clients from ILEAP_BENCH_CONFIG.
 // Prints its URL on stdout; logs go nowhere (the access log still runs, as in production).
+// Plain JavaScript so that it runs the compiled host (`dist/`, what `ileap serve` runs) under plain
+// `node`; with ILEAP_BENCH_FROM_SOURCE=1 (run under `--import tsx`) it loads `src/` instead.
 import pino from "pino";
-import { loadConfig } from "../../src/config/load.ts";
-import { createIleapServer } from "../../src/server.ts";
+
+const fromSource = process.env.ILEAP_BENCH_FROM_SOURCE === "1";
+const root = fromSource ? "../../src" : "../../dist";
+const ext = fromSource ? "ts" : "js";
+const { loadConfig } = await import(`${root}/config/load.${ext}`);
+const { createIleapServer } = await import(`${root}/server.${ext}`);
 
 const config = loadConfig({
   env: {
