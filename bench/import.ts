@@ -19,18 +19,11 @@ import { PostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.ts";
 import type { FootprintRecord, Store } from "../src/store/store.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
+import { flag, num, option, storesOption } from "./support/args.ts";
 import { BENCH_COMPANY, generateFootprints, generateTad } from "./support/generate.ts";
 import { writeNdjson } from "./support/ndjson.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const num = (name: string): number | undefined =>
-  option(name) === undefined ? undefined : Number(option(name));
-const stores = (option("store") ?? "both") === "both" ? ["sqlite", "postgres"] : [option("store") as string];
+const stores = storesOption();
 const count = num("count") ?? 100_000;
 const footprints = num("footprints") ?? count;
 const tads = num("tad") ?? count;

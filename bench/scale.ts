@@ -40,18 +40,11 @@ import { parseTadFilter } from "../src/protocol/tad-filter.ts";
 import { toPgPlaceholders } from "../src/store/postgres/placeholders.ts";
 import { listFootprintsSql, listTadSql, type Sql } from "../src/store/sql/queries.ts";
 import { startPostgres } from "../test/helpers/postgres.ts";
+import { flag, num, option, storesOption } from "./support/args.ts";
 import { BENCH_COMPANY, generateFootprints, generateTad } from "./support/generate.ts";
 import { writeNdjson } from "./support/ndjson.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const num = (name: string): number | undefined =>
-  option(name) === undefined ? undefined : Number(option(name));
-const stores = (option("store") ?? "both") === "both" ? ["sqlite", "postgres"] : [option("store") as string];
+const stores = storesOption();
 const samples = num("samples") ?? 50;
 const batchSize = num("batch-size") ?? 1000;
 const seed = num("seed") ?? 1;
