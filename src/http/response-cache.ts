@@ -12,6 +12,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { LRUCache } from "lru-cache";
 import type { Principal } from "../auth/principal.ts";
 import type { Store } from "../store/store.ts";
 import type { AppEnv } from "./env.ts";
@@ -33,42 +34,47 @@ export interface ResponseCacheOptions {
   readonly maxEntryBytes?: number;
 }
 
-/** Byte-bounded LRU of responses, each tagged with the store's data version it was filled under. */
+/** Byte-bounded LRU (`lru-cache`) of responses, each tagged with the store's data version it was filled under. */
 export class ResponseCache {
-  readonly #entries = new Map<string, CachedResponse>();
-  readonly #maxBytes: number;
-  readonly #maxEntryBytes: number;
-  #bytes = 0;
+  /** Undefined when disabled (`maxBytes` 0). */
+  readonly #entries: LRUCache<string, CachedResponse> | undefined;
   #hits = 0;
   #misses = 0;
 
   constructor(options: ResponseCacheOptions = {}) {
-    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
-    this.#maxEntryBytes = Math.min(options.maxEntryBytes ?? 1024 * 1024, this.#maxBytes);
+    const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.#entries =
+      maxBytes > 0
+        ? new LRUCache<string, CachedResponse>({
+            maxSize: maxBytes,
+            maxEntrySize: Math.min(options.maxEntryBytes ?? 1024 * 1024, maxBytes),
+            sizeCalculation: (entry) => entry.bytes,
+          })
+        : undefined;
   }
 
   /** Whether anything can be cached at all. */
   get enabled(): boolean {
-    return this.#maxBytes > 0;
+    return this.#entries !== undefined;
   }
 
   /** Hits, misses and current size (for `/ready` details and benchmarks). */
   get stats(): { hits: number; misses: number; entries: number; bytes: number } {
-    return { hits: this.#hits, misses: this.#misses, entries: this.#entries.size, bytes: this.#bytes };
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      entries: this.#entries?.size ?? 0,
+      bytes: this.#entries?.calculatedSize ?? 0,
+    };
   }
 
   /** The entry for `key` if it was filled under `version`; a stale entry is dropped. */
   get(key: string, version: string): CachedResponse | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined || entry.version !== version) {
-      if (entry !== undefined) this.#delete(key, entry);
+    const entry = this.peek(key, version);
+    if (entry === undefined) {
       this.#misses++;
-      return undefined;
+      this.#entries?.delete(key);
     }
-    this.#hits++;
-    // Most recently used last.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
     return entry;
   }
 
@@ -77,11 +83,9 @@ export class ResponseCache {
    * or dropping a stale entry: for the raw fast path, whose misses go on to {@link get}.
    */
   peek(key: string, version: string): CachedResponse | undefined {
-    const entry = this.#entries.get(key);
+    const entry = this.#entries?.get(key);
     if (entry === undefined || entry.version !== version) return undefined;
     this.#hits++;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
     return entry;
   }
 
@@ -94,26 +98,12 @@ export class ResponseCache {
   ): void {
     // UTF-16 code units × 2 overestimates nothing by much and needs no encoding pass.
     const bytes = (key.length + body.length) * 2 + 200;
-    if (bytes > this.#maxEntryBytes) return;
-    const old = this.#entries.get(key);
-    if (old !== undefined) this.#delete(key, old);
-    this.#entries.set(key, { version, body, headers, bytes });
-    this.#bytes += bytes;
-    for (const [k, e] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#delete(k, e);
-    }
+    this.#entries?.set(key, { version, body, headers, bytes });
   }
 
   /** Drops everything. */
   clear(): void {
-    this.#entries.clear();
-    this.#bytes = 0;
-  }
-
-  #delete(key: string, entry: CachedResponse): void {
-    this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
+    this.#entries?.clear();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { LRUCache } from "lru-cache";
 import { CredentialHasher } from "../../auth/credential-hasher.ts";
+import { lruByCount } from "../../auth/lru.ts";
 import type { AuthProvider, OAuthErrorCode, TokenFailure } from "../../auth/provider.ts";
 import { parseBasicCredentials } from "../../protocol/basic-auth.ts";
 import type { AppEnv, HttpOptions } from "../env.ts";
@@ -100,7 +100,7 @@ export class TokenEndpoint {
   readonly #perAddress: RateLimiter;
   readonly #failures: RateLimiter;
   readonly #hasher = new CredentialHasher();
-  readonly #verified = new LRUCache<string, true>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS });
+  readonly #verified = lruByCount<string, true>(VERIFIED_MAX, { ttl: VERIFIED_TTL_MS });
   /** Attempts in flight per (client id, address, credentials); entries live only while requests do. */
   readonly #inFlight = new Map<string, number>();
   /** Trusted proxies, for the caller's `clientAddress`. */
