@@ -12,7 +12,7 @@ import {
   type JsonObject,
   nonEmptyString,
   parseEnvelope,
-  parseEventError,
+  parseRejectedData,
   show,
   UUID,
 } from "./cloudevents.ts";
@@ -130,17 +130,11 @@ export function parseEventV3(contentType: string | undefined, body: string): Par
       };
     }
     case PACT_V3_EVENT_TYPES.requestRejected: {
-      const requestEventId = nonEmptyString(data, "requestEventId", "data.requestEventId");
-      if (!requestEventId.ok) return requestEventId;
-      const error = parseEventError(data.error);
-      if (!error.ok) return error;
+      const rejected = parseRejectedData(data);
+      if (!rejected.ok) return rejected;
       return {
         ok: true,
-        value: {
-          ...envelope,
-          type: PACT_V3_EVENT_TYPES.requestRejected,
-          data: { requestEventId: requestEventId.value, error: error.value },
-        },
+        value: { ...envelope, type: PACT_V3_EVENT_TYPES.requestRejected, data: rejected.value },
       };
     }
     default:

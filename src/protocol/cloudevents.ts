@@ -187,6 +187,17 @@ export function parseEventError(error: unknown): Parsed<{ code: string; message:
   return { ok: true, value: { code, message } };
 }
 
+/** `data` of a Rejected event (v2 and v3 alike): `requestEventId` and {@link parseEventError}'s `error`. */
+export function parseRejectedData(
+  data: Record<string, unknown>,
+): Parsed<{ requestEventId: string; error: { code: string; message: string } }> {
+  const requestEventId = nonEmptyString(data, "requestEventId", "data.requestEventId");
+  if (!requestEventId.ok) return requestEventId;
+  const error = parseEventError(data.error);
+  if (!error.ok) return error;
+  return { ok: true, value: { requestEventId: requestEventId.value, error: error.value } };
+}
+
 export function parseEvent(contentType: string | undefined, body: string): Parsed<PactEvent> {
   const parsed = parseEnvelope(contentType, body, Object.values(PACT_EVENT_TYPES), { timeRequired: false });
   if (!parsed.ok) return parsed;
@@ -250,17 +261,11 @@ export function parseEvent(contentType: string | undefined, body: string): Parse
       };
     }
     case PACT_EVENT_TYPES.requestRejected: {
-      const requestEventId = nonEmptyString(data, "requestEventId", "data.requestEventId");
-      if (!requestEventId.ok) return requestEventId;
-      const error = parseEventError(data.error);
-      if (!error.ok) return error;
+      const rejected = parseRejectedData(data);
+      if (!rejected.ok) return rejected;
       return {
         ok: true,
-        value: {
-          ...envelope,
-          type: PACT_EVENT_TYPES.requestRejected,
-          data: { requestEventId: requestEventId.value, error: error.value },
-        },
+        value: { ...envelope, type: PACT_EVENT_TYPES.requestRejected, data: rejected.value },
       };
     }
     default:
