@@ -131,7 +131,7 @@ export async function prepare(
 export interface PipelineOptions extends IngestOptions {
   /**
    * Batches written while the next one is checked: with 2, a PostgreSQL write overlaps the next
-   * batch's validation. Records of a batch in flight count as existing for the next ones (ids,
+   * batch's validation (writes themselves run one at a time, in batch order). Records of a batch in flight count as existing for the next ones (ids,
    * versions, TOCs/HOCs); should that batch fail to commit, the store's own checks catch what
    * depended on it. Default 1 (no overlap).
    */
@@ -180,7 +180,17 @@ export class Pipeline {
     for (const [id, head] of heads) this.#session.heads.set(id, head);
     const references = prepared.accepted.filter((doc) => ileapIdOf(doc) !== undefined);
     this.#session.references.push(...references);
-    this.#inflight.push({ commit: prepared.commit(), heads, references, onReport });
+    // Batches are written in order, one after another: only the checks of the next batch overlap a
+    // write. (Two writes at once could commit in either order on a pooled store, and a later version
+    // committed first makes the earlier one conflict.)
+    const previous = this.#inflight.at(-1)?.commit;
+    const commit = previous
+      ? previous.then(
+          () => prepared.commit(),
+          () => prepared.commit(),
+        )
+      : prepared.commit();
+    this.#inflight.push({ commit, heads, references, onReport });
     if ((this.#options.depth ?? 1) <= 1) await this.#settleOne();
     return prepared.rejected;
   }

@@ -350,6 +350,48 @@ describe("ingest: pipeline", () => {
   });
 });
 
+describe("ingest: pipeline write order", () => {
+  it("writes batches in order: a later version never commits before an earlier batch's", async () => {
+    const { store, options, get } = setup();
+    // The first batch's write is held (a slow connection) until the second batch was pushed and
+    // had every chance to write.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let writes = 0;
+    const putFootprints: typeof store.putFootprints = async (records) => {
+      if (writes++ === 0) await held;
+      return store.putFootprints(records);
+    };
+    const slowFirst = new Proxy(store, {
+      get: (target, name) => {
+        if (name === "putFootprints") return putFootprints;
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const pipeline = new Pipeline("footprints", { ...options, store: slowFirst, mode: "partial", depth: 2 });
+    const reports: { accepted: number; rejected: number }[] = [];
+    const onReport = (r: { accepted: number; rejected: readonly unknown[] }) =>
+      reports.push({ accepted: r.accepted, rejected: r.rejected.length });
+    assert.equal(await pipeline.push(inputsOf([pcf(1, { version: 1 })]), onReport), 0);
+    assert.equal(
+      await pipeline.push(inputsOf([pcf(1, { version: 2, updated: "2025-07-01T00:00:00Z" })]), onReport),
+      0,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await pipeline.flush();
+    assert.deepEqual(reports, [
+      { accepted: 1, rejected: 0 },
+      { accepted: 1, rejected: 0 },
+    ]);
+    assert.equal((await get(uuid(1)))?.version, 2);
+    await store.close();
+  });
+});
+
 describe("ingest: TAD", () => {
   it("validates each record, refuses duplicate activity ids, replaces stored ones", async () => {
     const { store, options } = setup({ mode: "partial" });
